@@ -1,0 +1,54 @@
+"""Read-only counts for the home page, scoped to what the user may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlmodel import Session, func, select
+
+from models import Case, CaseStatus, Grid, Mediator, Role, Street, Unit, User
+
+CLOSED_STATUSES = (
+    CaseStatus.CLOSED,
+    CaseStatus.TERMINATED,
+    CaseStatus.ROUTED_OUT,
+    CaseStatus.MERGED,
+    CaseStatus.WITHDRAWN,
+    CaseStatus.INVALID,
+)
+
+
+@dataclass(frozen=True)
+class HomeCounts:
+    cases_total: int
+    cases_open: int
+    cases_overdue: int
+    cases_this_year: int
+    mediators: int
+    units: int
+    grids: int
+    streets: int
+
+
+def _scope(stmt, user: User):
+    if Role(user.role) == Role.HANDLER:
+        return stmt.where(Case.lead_unit_id == user.unit_id)
+    return stmt
+
+
+def home_counts(session: Session, user: User, today: date) -> HomeCounts:
+    """Return the counts shown on the home page; a handler sees only his unit's cases."""
+    count = select(func.count()).select_from(Case)
+    open_ = Case.status.not_in(CLOSED_STATUSES)
+    return HomeCounts(
+        cases_total=session.exec(_scope(count, user)).one(),
+        cases_open=session.exec(_scope(count.where(open_), user)).one(),
+        cases_overdue=session.exec(_scope(count.where(open_, Case.due_on < today), user)).one(),
+        cases_this_year=session.exec(_scope(count.where(Case.received_on >= date(today.year, 1, 1)), user)).one(),
+        mediators=session.exec(select(func.count()).select_from(Mediator).where(Mediator.active == sa.true())).one(),
+        units=session.exec(select(func.count()).select_from(Unit)).one(),
+        grids=session.exec(select(func.count()).select_from(Grid)).one(),
+        streets=session.exec(select(func.count()).select_from(Street)).one(),
+    )

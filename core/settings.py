@@ -1,0 +1,54 @@
+"""Tunables kept in the Setting table (stage limits, alert thresholds), with their defaults."""
+
+from __future__ import annotations
+
+import json
+
+from sqlmodel import Session, select
+
+from models import Setting
+
+# DOMAIN.md §4: key -> (limit, unit); unit is "calendar" or "working" days.
+STAGE_DEFAULTS: dict[str, dict] = {
+    "triage": {"days": 15, "unit": "calendar"},
+    "acceptance": {"days": 15, "unit": "calendar"},
+    "objection": {"days": 5, "unit": "working"},
+    "dispute": {"days": 5, "unit": "calendar"},
+    "handling": {"days": 60, "unit": "calendar"},
+    "extension": {"days": 30, "unit": "calendar"},
+    "review_request": {"days": 30, "unit": "calendar"},
+    "review": {"days": 30, "unit": "calendar"},
+    "reexam_request": {"days": 30, "unit": "calendar"},
+    "reexam": {"days": 30, "unit": "calendar"},
+    "mediation": {"days": 30, "unit": "calendar"},
+    "judicial_confirmation": {"days": 30, "unit": "calendar"},
+    "letter_reply": {"days": 10, "unit": "working"},
+}
+
+OTHER_DEFAULTS: dict[str, object] = {
+    "alert.yellow_working_days": 3,
+}
+
+
+def defaults() -> dict[str, object]:
+    """Return every setting key with its default value."""
+    out: dict[str, object] = {f"stage.{k}": v for k, v in STAGE_DEFAULTS.items()}
+    out.update(OTHER_DEFAULTS)
+    return out
+
+
+def ensure_defaults(session: Session) -> int:
+    """Insert missing settings with their defaults; return how many were added."""
+    have = set(session.exec(select(Setting.key)).all())
+    added = [Setting(key=k, value=json.dumps(v)) for k, v in defaults().items() if k not in have]
+    session.add_all(added)
+    session.commit()
+    return len(added)
+
+
+def get_all(session: Session) -> dict[str, object]:
+    """Return all settings as decoded JSON values, defaults filling any gap."""
+    values = defaults()
+    for row in session.exec(select(Setting)).all():
+        values[row.key] = json.loads(row.value)
+    return values

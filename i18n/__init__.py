@@ -1,0 +1,62 @@
+"""Message catalogs and the one lookup `t(key, **values)`; zh_CN is the default language, en the second.
+
+Catalogs are TOML files under i18n/<lang>/, one per area (common.toml, case.toml, ...); their flat
+tables are merged, so `[case]` + `accept = "..."` is the key `case.accept`.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+LANGUAGES = {"zh_CN": "中文", "en": "English"}
+DEFAULT_LANGUAGE = "zh_CN"
+_HERE = Path(__file__).resolve().parent
+_current: contextvars.ContextVar[str] = contextvars.ContextVar("language", default=DEFAULT_LANGUAGE)
+
+
+def _flatten(prefix: str, table: dict, out: dict[str, str]) -> None:
+    for key, value in table.items():
+        full = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, dict):
+            _flatten(full, value, out)
+        else:
+            out[full] = str(value)
+
+
+@lru_cache(maxsize=None)
+def catalog(language: str) -> dict[str, str]:
+    """Return the merged flat catalog of one language."""
+    out: dict[str, str] = {}
+    for path in sorted((_HERE / language).glob("*.toml")):
+        with path.open("rb") as fh:
+            _flatten("", tomllib.load(fh), out)
+    return out
+
+
+def set_language(language: str) -> None:
+    """Set the language of the current context (one Streamlit script run, one HTTP request)."""
+    _current.set(language if language in LANGUAGES else DEFAULT_LANGUAGE)
+
+
+def get_language() -> str:
+    return _current.get()
+
+
+def t(key: str, language: str | None = None, **values) -> str:
+    """Return the message `key` in the current language, formatted with `values`."""
+    lang = language or _current.get()
+    text = catalog(lang).get(key)
+    if text is None:
+        text = catalog(DEFAULT_LANGUAGE).get(key, key)  # a missing key shows itself, and a test catches it
+    return text.format(**values) if values else text
+
+
+def label(kind: str, value) -> str:
+    """Return the display label of an enum value, e.g. label("channel", "visit") -> 来访."""
+    raw = getattr(value, "value", value)
+    if raw is None:
+        return ""
+    return t(f"enum.{kind}.{raw}")

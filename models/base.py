@@ -1,0 +1,68 @@
+"""Shared column helpers and the metadata naming convention for every table."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timedelta, timezone
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+# Stable constraint names so Alembic migrations are identical on SQLite and PostgreSQL.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class StrEnum(str, enum.Enum):
+    """An enum whose members are their string values (stored as VARCHAR, never a native DB enum)."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def enum_type(enum_cls: type[enum.Enum], length: int = 32) -> sa.Enum:
+    """Return a portable VARCHAR-backed column type that stores the enum's values."""
+    return sa.Enum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=False,
+        length=length,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )
+
+
+def enum_field(enum_cls: type[enum.Enum], default=None, *, index: bool = False, nullable: bool = False, length: int = 32):
+    """A SQLModel Field for an enum column stored by value."""
+    kwargs = {"sa_type": enum_type(enum_cls, length), "index": index, "nullable": nullable}
+    if default is None and nullable:
+        return Field(default=None, **kwargs)
+    if default is None:
+        return Field(**kwargs)
+    return Field(default=default, **kwargs)
+
+
+CST = timezone(timedelta(hours=8), "CST")
+
+
+def now_local() -> datetime:
+    """Return the current time as an aware datetime in China Standard Time (stored as UTC, shown as CST)."""
+    return datetime.now(CST).replace(microsecond=0)
+
+
+def created_field():
+    return Field(default_factory=now_local, nullable=False)
+
+
+def version_field():
+    """Optimistic-lock counter: a save with a stale version is refused."""
+    return Field(default=1, nullable=False)
+
+
+def json_field(nullable: bool = True):
+    return Field(default=None, sa_type=sa.JSON, nullable=nullable)

@@ -1,0 +1,134 @@
+"""Mediation centre (矛盾纠纷多元化解中心): mediators, mentorships, mediation cases, sessions, agreements."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from models.base import StrEnum, created_field, enum_field, version_field
+
+
+class MediatorLevel(StrEnum):
+    VETERAN = "veteran"  # 老马
+    JUNIOR = "junior"  # 小马
+
+
+class MediationKind(StrEnum):
+    PEOPLE = "people"  # 人民调解
+    ADMINISTRATIVE = "administrative"  # 行政调解
+    JUDICIAL = "judicial"  # 司法调解
+    LAWYER = "lawyer"  # 律师调解
+    INDUSTRY = "industry"  # 行业调解
+    LABOUR_ARBITRATION = "labour_arbitration"  # 劳动仲裁
+    LEGAL_AID = "legal_aid"  # 法律援助
+
+
+class MediationStatus(StrEnum):
+    APPLIED = "applied"  # 申请/登记
+    ACCEPTED = "accepted"  # 已受理, clock running
+    AGREED = "agreed"  # 达成协议
+    FAILED = "failed"  # 调解不成 (parties told of other routes)
+    REFUSED = "refused"  # a party refused: no mediation (第17条)
+    WITHDRAWN = "withdrawn"
+
+
+class Mediator(SQLModel, table=True):
+    """A mediator: a veteran (老马) or a junior (小马) attached to a grid."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=40, index=True)
+    phone: str | None = Field(default=None, max_length=20)
+    level: MediatorLevel = enum_field(MediatorLevel, MediatorLevel.JUNIOR)
+    specialties: str | None = Field(default=None, max_length=200)  # comma-separated subject keys
+    organisation: str | None = Field(default=None, max_length=80)  # committee or station
+    street_id: int | None = Field(default=None, foreign_key="street.id", index=True)
+    grid_id: int | None = Field(default=None, foreign_key="grid.id", index=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    trained_on: date | None = None
+    active: bool = Field(default=True)
+    version: int = version_field()
+
+
+class Mentorship(SQLModel, table=True):
+    """老马带小马: a veteran mentors a junior."""
+
+    __table_args__ = (sa.UniqueConstraint("mentor_id", "mentee_id", name="uq_mentorship_pair"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    mentor_id: int = Field(foreign_key="mediator.id", index=True)
+    mentee_id: int = Field(foreign_key="mediator.id", index=True)
+    started_on: date
+    ended_on: date | None = None
+
+
+class MediationCase(SQLModel, table=True):
+    """A dispute taken by the mediation centre, possibly referred from a petition case."""
+
+    __tablename__ = "mediation_case"
+    __table_args__ = (sa.Index("ix_mediation_case_status_due", "status", "due_on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(max_length=24, unique=True)
+    case_id: int | None = Field(default=None, foreign_key="case.id", index=True)
+    kind: MediationKind = enum_field(MediationKind, MediationKind.PEOPLE)
+    dispute_type: str = Field(max_length=40)
+    title: str = Field(max_length=200)
+    parties: str = Field(max_length=500)
+    summary: str | None = Field(default=None, sa_type=sa.Text)
+    grid_id: int | None = Field(default=None, foreign_key="grid.id")
+    street_id: int | None = Field(default=None, foreign_key="street.id", index=True)
+    status: MediationStatus = enum_field(MediationStatus, MediationStatus.APPLIED)
+    applied_on: date
+    accepted_on: date | None = None
+    due_on: date | None = None
+    closed_on: date | None = Field(default=None, index=True)
+    result_note: str | None = Field(default=None, sa_type=sa.Text)
+    created_at: datetime = created_field()
+    version: int = version_field()
+
+
+class MediationMediator(SQLModel, table=True):
+    """A mediator on a mediation case (one or more, 第19条)."""
+
+    __tablename__ = "mediation_mediator"
+    __table_args__ = (sa.UniqueConstraint("mediation_id", "mediator_id", name="uq_mediation_mediator_pair"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    mediation_id: int = Field(foreign_key="mediation_case.id", index=True)
+    mediator_id: int = Field(foreign_key="mediator.id", index=True)
+    is_lead: bool = Field(default=False)
+
+
+class MediationSession(SQLModel, table=True):
+    """A recorded mediation session (调解记录, 第27条)."""
+
+    __tablename__ = "mediation_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    mediation_id: int = Field(foreign_key="mediation_case.id", index=True)
+    held_at: datetime
+    place: str = Field(max_length=200)
+    present: str = Field(max_length=500)
+    notes: str = Field(sa_type=sa.Text)
+    recorded_by_id: int | None = Field(default=None, foreign_key="user.id")
+
+
+class Agreement(SQLModel, table=True):
+    """A mediation agreement (调解协议书, 第28–29条) and its judicial confirmation (第33条)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    mediation_id: int = Field(foreign_key="mediation_case.id", unique=True)
+    number: str = Field(max_length=24, unique=True)
+    facts: str = Field(sa_type=sa.Text)
+    responsibility: str | None = Field(default=None, sa_type=sa.Text)
+    terms: str = Field(sa_type=sa.Text)
+    performance: str | None = Field(default=None, sa_type=sa.Text)  # how and by when
+    performance_due: date | None = None
+    signed_on: date
+    effective_on: date
+    confirmation_applied_on: date | None = None
+    confirmation_due: date | None = None
+    confirmed: bool = Field(default=False)
+    version: int = version_field()
