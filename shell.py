@@ -67,7 +67,13 @@ def build_pages(user) -> dict[str, list]:
         if spec.permission is not None and not permissions.allowed(user, spec.permission):
             continue
         module = importlib.import_module(f"pages.{spec.module}")
-        page = st.Page(module.render, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path, default=spec.default)
+        page = st.Page(
+            module.render,
+            title=t(spec.title_key),
+            icon=spec.icon,
+            url_path=spec.url_path,
+            default=spec.default,
+        )
         sections.setdefault(t(spec.section), []).append(page)
     return sections
 

@@ -11,7 +11,9 @@ from datetime import date
 from core import db
 from core.errors import PetitionDeskError
 
-COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {}
+COMMANDS: dict[
+    str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
+] = {}
 
 
 def command(name: str, help_text: str, configure: Callable[[argparse.ArgumentParser], None] = lambda p: None):
@@ -40,8 +42,12 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _demo_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--seed", type=int, default=20231, help="random seed (same seed and date give the same data)")
-    p.add_argument("--today", type=date.fromisoformat, default=None, help="reference date, YYYY-MM-DD (default: today)")
+    p.add_argument(
+        "--seed", type=int, default=20231, help="random seed (same seed and date give the same data)"
+    )
+    p.add_argument(
+        "--today", type=date.fromisoformat, default=None, help="reference date, YYYY-MM-DD (default: today)"
+    )
     p.add_argument("--cases", type=int, default=20000, help="number of cases (default 20000)")
 
 
@@ -64,8 +70,12 @@ def _load_demo(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser with every registered subcommand."""
     _load_extensions()
-    parser = argparse.ArgumentParser(prog="petition-desk", description="Petition Desk (信访工作台) command line.")
-    parser.add_argument("--database-url", help="database URL (default: DATABASE_URL or data/petition_desk.db)")
+    parser = argparse.ArgumentParser(
+        prog="petition-desk", description="Petition Desk (信访工作台) command line."
+    )
+    parser.add_argument(
+        "--database-url", help="database URL (default: DATABASE_URL or data/petition_desk.db)"
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (help_text, configure, func) in COMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)

@@ -46,8 +46,12 @@ def home_counts(session: Session, user: User, today: date) -> HomeCounts:
         cases_total=session.exec(_scope(count, user)).one(),
         cases_open=session.exec(_scope(count.where(open_), user)).one(),
         cases_overdue=session.exec(_scope(count.where(open_, Case.due_on < today), user)).one(),
-        cases_this_year=session.exec(_scope(count.where(Case.received_on >= date(today.year, 1, 1)), user)).one(),
-        mediators=session.exec(select(func.count()).select_from(Mediator).where(Mediator.active == sa.true())).one(),
+        cases_this_year=session.exec(
+            _scope(count.where(Case.received_on >= date(today.year, 1, 1)), user)
+        ).one(),
+        mediators=session.exec(
+            select(func.count()).select_from(Mediator).where(Mediator.active == sa.true())
+        ).one(),
         units=session.exec(select(func.count()).select_from(Unit)).one(),
         grids=session.exec(select(func.count()).select_from(Grid)).one(),
         streets=session.exec(select(func.count()).select_from(Street)).one(),

@@ -6,6 +6,7 @@ from alembic import context
 
 import models  # noqa: F401  registers every table
 from core.db import create_db_engine
+from migrations.env_filters import include_object
 from models import metadata
 
 config = context.config
@@ -19,6 +20,7 @@ def run_migrations() -> None:
             target_metadata=metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_object=include_object,
         )
         context.run_migrations()
 

@@ -37,7 +37,9 @@ def enum_type(enum_cls: type[enum.Enum], length: int = 32) -> sa.Enum:
     )
 
 
-def enum_field(enum_cls: type[enum.Enum], default=None, *, index: bool = False, nullable: bool = False, length: int = 32):
+def enum_field(
+    enum_cls: type[enum.Enum], default=None, *, index: bool = False, nullable: bool = False, length: int = 32
+):
     """A SQLModel Field for an enum column stored by value."""
     kwargs = {"sa_type": enum_type(enum_cls, length), "index": index, "nullable": nullable}
     if default is None and nullable:

@@ -181,7 +181,9 @@ class CaseParty(SQLModel, table=True):
 
     __tablename__ = "case_party"
 
-    __table_args__ = (sa.UniqueConstraint("case_id", "person_id", "role", name="uq_case_party_case_person_role"),)
+    __table_args__ = (
+        sa.UniqueConstraint("case_id", "person_id", "role", name="uq_case_party_case_person_role"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case.id", index=True)

@@ -42,8 +42,11 @@ def _clean(engine: sa.Engine) -> None:
     tables = [t.name for t in metadata.sorted_tables]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
-            conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+            conn.execute(
+                sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+            )
         else:
+            conn.execute(sa.text("INSERT INTO case_fts(case_fts) VALUES ('delete-all')"))
             for name in reversed(tables):
                 conn.execute(sa.text(f'DELETE FROM "{name}"'))
             conn.execute(sa.text("DELETE FROM sqlite_sequence")) if conn.execute(

@@ -33,13 +33,22 @@ def test_migrate_upgrades_a_new_sqlite_database(tmp_path, capsys):
 
 
 def test_console_script_fails_with_non_zero_exit_on_a_bad_command():
-    result = subprocess.run([sys.executable, "-m", "core.cli", "no-such-command"], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "core.cli", "no-such-command"], capture_output=True, text=True
+    )
     assert result.returncode != 0
 
 
 def test_unreachable_database_exits_non_zero(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "core.cli", "--database-url", "postgresql://nobody@127.0.0.1:1/none", "migrate"],
+        [
+            sys.executable,
+            "-m",
+            "core.cli",
+            "--database-url",
+            "postgresql://nobody@127.0.0.1:1/none",
+            "migrate",
+        ],
         capture_output=True,
         text=True,
         timeout=60,

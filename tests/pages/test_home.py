@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from streamlit.testing.v1 import AppTest
 from sqlmodel import Session
+from streamlit.testing.v1 import AppTest
 
 from models import Case, Channel, Role, Street, User
 
@@ -24,8 +24,15 @@ def test_home_shows_office_name_and_counts(engine, session, monkeypatch):
     session.add(Street(code="500105006", name="观音桥街道"))
     for n in range(3):
         session.add(
-            Case(number=f"JB-2026-00000{n}", channel=Channel.VISIT, received_on=date(2026, 3, 1), subject="other",
-                 title="t", content="c", due_on=date(2026, 3, 16))
+            Case(
+                number=f"JB-2026-00000{n}",
+                channel=Channel.VISIT,
+                received_on=date(2026, 3, 1),
+                subject="other",
+                title="t",
+                content="c",
+                due_on=date(2026, 3, 16),
+            )
         )
     session.commit()
     monkeypatch.setattr("widgets.session.current_user", lambda: user)
