@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 
 from sqlmodel import Session, select
@@ -36,7 +38,10 @@ def seed_from_package(session: Session) -> int:
     entries = package_entries()
     session.add_all(Holiday(day=d, is_workday=w, name=n, source=HolidaySource.PACKAGE) for d, w, n in entries)
     first, last = entries[0][0].year, entries[-1][0].year
-    session.add_all(HolidayYear(year=y, source=HolidaySource.PACKAGE) for y in range(first, last + 1))
+    have = set(known_years(session))
+    session.add_all(
+        HolidayYear(year=y, source=HolidaySource.PACKAGE) for y in range(first, last + 1) if y not in have
+    )
     session.commit()
     clock.invalidate_cache()
     return len(entries)
@@ -114,24 +119,35 @@ def _row(h: Holiday) -> dict:
 
 def _split(entries: list[Entry]) -> dict[str, list[str]]:
     days = sorted(entries)
-    return {"holidays": [d.isoformat() for d, w, _ in days if not w], "workdays": [d.isoformat() for d, w, _ in days if w]}
+    return {
+        "holidays": [d.isoformat() for d, w, _ in days if not w],
+        "workdays": [d.isoformat() for d, w, _ in days if w],
+    }
 
 
-def _commit(session: Session, actor: User | None, action: str, *, object_id=None, before=None, after=None) -> int:
-    """Recompute open deadlines, audit the edit and commit it; return how many cases changed."""
+@contextmanager
+def _editing(session: Session) -> Iterator[None]:
+    """Roll the session back if the edit fails, and forget the cached calendar either way."""
     try:
-        session.flush()
-        clock.invalidate_cache()
-        changed = clock.recompute_open_cases(session)
-        after = {**(after or {}), "cases_recomputed": changed}
-        audit.record(session, actor, action, object_type="holiday", object_id=object_id, before=before, after=after)
-        session.commit()
-        return changed
+        yield
     except BaseException:
         session.rollback()
         raise
     finally:
-        clock.invalidate_cache()  # the recompute cached the uncommitted table; forget it either way
+        clock.invalidate_cache()  # the recompute cached the uncommitted table
+
+
+def _finish(
+    session: Session, actor: User | None, action: str, *, object_id=None, before=None, after=None
+) -> None:
+    """Recompute open deadlines, append the audit event and commit, all in one transaction."""
+    session.flush()
+    clock.invalidate_cache()
+    after = {**(after or {}), "cases_recomputed": clock.recompute_open_cases(session)}
+    audit.record(
+        session, actor, action, object_type="holiday", object_id=object_id, before=before, after=after
+    )
+    session.commit()
 
 
 def add_year(session: Session, actor: User | None, year: int, entries: list[Entry]) -> int:
@@ -140,15 +156,25 @@ def add_year(session: Session, actor: User | None, year: int, entries: list[Entr
     _check_year(session, year)
     _check_entries(year, entries)
     old = list_days(session, year)
-    for row in old:
-        session.delete(row)
-    session.flush()
-    session.add_all(Holiday(day=d, is_workday=w, name=n.strip(), source=HolidaySource.ADMIN) for d, w, n in entries)
-    marker = session.get(HolidayYear, year) or HolidayYear(year=year)
-    marker.source, marker.added_at = HolidaySource.ADMIN, now_local()
-    session.add(marker)
     before = {"year": year, **_split([(h.day, h.is_workday, h.name) for h in old])} if old else None
-    _commit(session, actor, "holiday.add_year", object_id=year, before=before, after={"year": year, **_split(entries)})
+    with _editing(session):
+        for row in old:
+            session.delete(row)
+        session.flush()  # the deletes go first: the new rows may reuse their days
+        session.add_all(
+            Holiday(day=d, is_workday=w, name=n.strip(), source=HolidaySource.ADMIN) for d, w, n in entries
+        )
+        marker = session.get(HolidayYear, year) or HolidayYear(year=year)
+        marker.source, marker.added_at = HolidaySource.ADMIN, now_local()
+        session.add(marker)
+        _finish(
+            session,
+            actor,
+            "holiday.add_year",
+            object_id=year,
+            before=before,
+            after={"year": year, **_split(entries)},
+        )
     return len(entries)
 
 
@@ -158,10 +184,11 @@ def set_day(session: Session, actor: User | None, day: date, is_workday: bool, n
     _check_day(session, day, is_workday, name)
     row = session.get(Holiday, day)
     before = _row(row) if row else None
-    row = row or Holiday(day=day, name=name)
-    row.is_workday, row.name, row.source = is_workday, name.strip(), HolidaySource.ADMIN
-    session.add(row)
-    _commit(session, actor, "holiday.set_day", before=before, after=_row(row))
+    with _editing(session):
+        row = row or Holiday(day=day, name=name)
+        row.is_workday, row.name, row.source = is_workday, name.strip(), HolidaySource.ADMIN
+        session.add(row)
+        _finish(session, actor, "holiday.set_day", before=before, after=_row(row))
     return row
 
 
@@ -172,5 +199,6 @@ def delete_day(session: Session, actor: User | None, day: date) -> None:
     if row is None:
         raise NotFound(t("clock.holiday.day_not_found", day=str(day)), field="day")
     before = _row(row)
-    session.delete(row)
-    _commit(session, actor, "holiday.delete_day", before=before)
+    with _editing(session):
+        session.delete(row)
+        _finish(session, actor, "holiday.delete_day", before=before)
