@@ -53,10 +53,10 @@ def match_case_ids(dialect: str, query: str) -> sa.TextClause:
     if dialect == "sqlite":
         words = [_phrase(w) for w in query.split() if tokens(w)]
         expr = " AND ".join('"' + w.replace('"', "") + '"' for w in words)
-        return sa.text("SELECT rowid FROM case_fts WHERE case_fts MATCH :fts_q").bindparams(fts_q=expr)
+        return sa.text("SELECT rowid AS id FROM case_fts WHERE case_fts MATCH :fts_q").bindparams(fts_q=expr)
     words = [_phrase(w) for w in query.split() if tokens(w)]
     cond = " AND ".join(f"tsv @@ phraseto_tsquery('simple', :fts_q{i})" for i in range(len(words)))
-    return sa.text(f"SELECT case_id FROM case_search WHERE {cond}").bindparams(
+    return sa.text(f"SELECT case_id AS id FROM case_search WHERE {cond}").bindparams(
         **{f"fts_q{i}": w for i, w in enumerate(words)}
     )
 
