@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
+from api import auth, cases
 from api.health import healthz
 
 
 def routes() -> list[BaseRoute]:
-    """Return the app's HTTP routes."""
-    out: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"])]
-    try:
-        from api import auth
-    except ImportError:  # sign-in routes arrive with the auth module
-        return out
-    return out + auth.routes()
+    """Return the app's HTTP routes: /healthz, /auth/*, /api/v1/*."""
+    return [Route("/healthz", healthz, methods=["GET"]), *auth.routes(), *cases.routes()]
