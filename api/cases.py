@@ -14,7 +14,7 @@ from starlette.routing import BaseRoute, Route
 from api.deps import authenticate_request
 from core import case_list, clock, db, pii, workflow
 from core.cases import get_case, register_case
-from core.errors import PetitionDeskError
+from core.errors import PetitionDeskError, ValidationError
 from core.timeutil import today
 from i18n import LANGUAGES, set_language, t
 
@@ -133,6 +133,15 @@ def _inputs(func, body: dict) -> dict:
             except ValueError:
                 raise PetitionDeskError(t("api.bad_date", field=key), field=key) from None
         out[key] = value
+    missing = [
+        name
+        for name, p in params.items()
+        if p.kind is p.KEYWORD_ONLY and p.default is p.empty and name not in out
+    ]
+    if missing:
+        raise ValidationError(
+            t("api.missing_fields", fields=", ".join(missing)), errors={m: t("api.required") for m in missing}
+        )
     return out
 
 

@@ -108,4 +108,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # `python -m core.cli` runs this file as __main__; commands register on the importable core.cli module
+    from core.cli import main as _main
+
+    sys.exit(_main())

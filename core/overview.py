@@ -8,7 +8,8 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
-from models import Case, CaseStatus, Grid, Mediator, Role, Street, Unit, User
+from core import permissions
+from models import Case, CaseStatus, Grid, Mediator, Street, Unit, User
 
 CLOSED_STATUSES = (
     CaseStatus.CLOSED,
@@ -33,13 +34,11 @@ class HomeCounts:
 
 
 def _scope(stmt, user: User):
-    if Role(user.role) == Role.HANDLER:
-        return stmt.where(Case.lead_unit_id == user.unit_id)
-    return stmt
+    return permissions.scope_cases(stmt, user)
 
 
 def home_counts(session: Session, user: User, today: date) -> HomeCounts:
-    """Return the counts shown on the home page; a handler sees only his unit's cases."""
+    """Return the counts shown on the home page; case counts cover only the cases the user may see."""
     count = select(func.count()).select_from(Case)
     open_ = Case.status.not_in(CLOSED_STATUSES)
     return HomeCounts(

@@ -27,6 +27,7 @@ STAGE_DEFAULTS: dict[str, dict] = {
 
 OTHER_DEFAULTS: dict[str, object] = {
     "alert.yellow_working_days": 3,
+    "auth.session_hours": 8,
 }
 
 

@@ -87,6 +87,11 @@ def test_bad_inputs_get_field_messages_and_nothing_changes(session, client):
         f"/api/v1/cases/{case.id}/actions/accept", json={"notice_date": "2025-03-05"}, headers=headers
     )
     assert missing.status_code == 422
+    no_date = client.post(
+        f"/api/v1/cases/{case.id}/actions/accept", json={"version": case.version}, headers=headers
+    )
+    assert no_date.status_code == 422
+    assert no_date.json()["errors"] == {"notice_date": "必填"}
 
 
 def test_the_accused_unit_sees_an_accusation_without_the_accusers_identity(session, client):

@@ -1,0 +1,212 @@
+"""/auth/*: the sign-in form, sign-in and sign-out (the signed session cookie), and /auth/me for API clients."""
+
+from __future__ import annotations
+
+from html import escape
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from api import deps
+from core import auth, db, users
+from core.config import get_settings
+from core.errors import AuthError
+from i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+
+PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    ),
+}
+
+STYLE = """
+body{margin:0;min-height:100vh;display:flex;align-items:center;justify-content:center;background:#F3F5F8;
+color:#1C2430;font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",system-ui,sans-serif}
+main{width:min(380px,92vw);background:#fff;border:1px solid #DDE3EA;border-radius:10px;padding:36px 32px 24px;
+box-shadow:0 1px 3px rgba(28,36,48,.06)}
+h1{font-size:22px;font-weight:600;margin:0 0 6px;color:#1F4E79}
+.office{margin:0 0 22px;color:#5B6675;font-size:14px}
+label{display:block;font-size:14px;margin:16px 0 6px}
+input,button{font-family:inherit}
+input[type=text],input[type=password]{width:100%;box-sizing:border-box;padding:10px 12px;font-size:15px;
+border:1px solid #C5CED8;border-radius:6px;background:#fff;color:#1C2430}
+input:focus{outline:2px solid #1F4E79;outline-offset:-1px}
+button{width:100%;margin-top:24px;padding:11px;font-size:15px;border:0;border-radius:6px;background:#1F4E79;
+color:#fff;cursor:pointer}
+.msg{margin:0 0 6px;padding:10px 12px;border-radius:6px;font-size:14px;line-height:1.5}
+.error{background:#FDECEC;color:#8A1F1F}.info{background:#EAF2FB;color:#1F4E79}
+footer{margin-top:22px;font-size:12px;color:#5B6675;display:flex;justify-content:space-between;gap:12px}
+a{color:#1F4E79}
+"""
+
+
+def _lang(value) -> str:
+    return value if value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def _query(lang: str, **extra) -> str:
+    params = {**extra, **({"lang": lang} if lang != DEFAULT_LANGUAGE else {})}
+    return ("?" + "&".join(f"{k}={v}" for k, v in params.items())) if params else ""
+
+
+def _home(lang: str) -> str:
+    return "/" + _query(lang)
+
+
+def _message(text: str | None, kind: str) -> str:
+    if not text:
+        return ""
+    role = "alert" if kind == "error" else "status"
+    return f'<p class="msg {kind}" role="{role}">{escape(text)}</p>'
+
+
+def _form_html(lang: str, username: str, error: str | None, info: str | None) -> str:
+    other = "en" if lang == DEFAULT_LANGUAGE else DEFAULT_LANGUAGE
+    e = lambda key, **kw: escape(t(key, language=lang, **kw))  # noqa: E731
+    return f"""<!doctype html>
+<html lang="{"zh-CN" if lang == DEFAULT_LANGUAGE else "en"}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>{e("auth.page_title")}</title>
+<style>{STYLE}</style></head><body><main>
+<h1>{e("app.name")}</h1><p class="office">{escape(get_settings().office_name)}</p>
+{_message(error, "error")}{_message(info, "info")}
+<form method="post" action="/auth/login">
+<input type="hidden" name="lang" value="{escape(lang)}">
+<label for="username">{e("auth.username")}</label>
+<input id="username" name="username" type="text" autocomplete="username" maxlength="40" required autofocus
+ value="{escape(username)}">
+<label for="password">{e("auth.password")}</label>
+<input id="password" name="password" type="password" autocomplete="current-password" maxlength="256" required>
+<button type="submit">{e("auth.sign_in")}</button>
+</form>
+<footer><span>{e("auth.lockout_notice", n=auth.MAX_FAILURES, minutes=int(auth.LOCK_DURATION.total_seconds() // 60))}</span>
+<a href="/auth/login{_query(other)}" lang="{other}">{escape(LANGUAGES[other])}</a></footer>
+</main></body></html>"""
+
+
+def _page(lang: str, *, username: str = "", error: str | None = None, info: str | None = None, status=200):
+    return HTMLResponse(_form_html(lang, username, error, info), status_code=status, headers=PAGE_HEADERS)
+
+
+def _visitor_state(cookie: str | None) -> str:
+    with db.session_scope() as session:
+        if not users.any_user(session):
+            return "setup"
+        return "signed_in" if auth.user_from_cookie(session, cookie) else "anonymous"
+
+
+async def _streamlit_auth(request: Request, name: str) -> Response:
+    """Hand the request to Streamlit's own /auth/<name> (single sign-on through st.login / st.logout)."""
+    from streamlit import config
+    from streamlit.web.server.starlette.starlette_auth_routes import create_auth_routes
+
+    for route in create_auth_routes(config.get_option("server.baseUrlPath") or ""):
+        if route.path.rstrip("/").endswith(f"/auth/{name}"):
+            return await route.endpoint(request)
+    return RedirectResponse("/", status_code=303)
+
+
+async def login_page(request: Request) -> Response:
+    """GET /auth/login: the sign-in form (or Streamlit's single sign-on when a provider is named)."""
+    if "provider" in request.query_params:
+        return await _streamlit_auth(request, "login")
+    lang = _lang(request.query_params.get("lang"))
+    state = await run_in_threadpool(_visitor_state, request.cookies.get(auth.SESSION_COOKIE))
+    if state != "anonymous":  # signed in already, or a fresh install whose setup screen is in the app
+        return RedirectResponse(_home(lang), status_code=303)
+    info = t("auth.signed_out", language=lang) if request.query_params.get("out") else None
+    return _page(lang, info=info)
+
+
+def _sign_in(username: str, password: str, ip: str | None) -> tuple[str, int]:
+    with db.session_scope() as session:
+        user = auth.authenticate(session, username, password, ip)
+        return auth.make_session_cookie(user), int(auth.session_hours(session) * 3600)
+
+
+def _failure_text(exc: AuthError, lang: str) -> str:
+    if isinstance(exc, auth.AccountLocked):
+        return t("auth.locked", language=lang, until=exc.locked_until.strftime("%H:%M"))
+    return t("auth.invalid_credentials", language=lang)
+
+
+async def login_submit(request: Request) -> Response:
+    """POST /auth/login: check the password, set the signed session cookie and go to the app."""
+    form = await request.form()
+    lang = _lang(form.get("lang"))
+    if not deps.same_origin(request):
+        return _page(lang, error=t("auth.bad_origin", language=lang), status=403)
+    username = str(form.get("username") or "")[:100]
+    password = str(form.get("password") or "")[: auth.MAX_PASSWORD_LENGTH + 1]
+    try:
+        cookie, max_age = await run_in_threadpool(_sign_in, username, password, deps.client_ip(request))
+    except AuthError as exc:
+        return _page(lang, username=username, error=_failure_text(exc, lang), status=401)
+    response = RedirectResponse(_home(lang), status_code=303)
+    response.set_cookie(
+        auth.SESSION_COOKIE,
+        cookie,
+        max_age=max_age,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=deps.is_https(request),
+    )
+    return response
+
+
+def _record_logout(cookie: str | None) -> None:
+    with db.session_scope() as session:
+        user = auth.user_from_cookie(session, cookie)
+        if user is not None:
+            auth.record_logout(session, user)
+
+
+def _has_streamlit_identity(request: Request) -> bool:
+    from streamlit.web.server.starlette.starlette_server_config import USER_COOKIE_NAME
+
+    return any(name.startswith(USER_COOKIE_NAME) for name in request.cookies)
+
+
+async def logout(request: Request) -> Response:
+    """GET /auth/logout: clear the session cookie (and a single sign-on identity) and show the sign-in form."""
+    lang = _lang(request.query_params.get("lang"))
+    await run_in_threadpool(_record_logout, request.cookies.get(auth.SESSION_COOKIE))
+    if _has_streamlit_identity(request):
+        response = await _streamlit_auth(request, "logout")
+    else:
+        response = RedirectResponse("/auth/login" + _query(lang, out=1), status_code=303)
+    response.delete_cookie(auth.SESSION_COOKIE, path="/", httponly=True, samesite="lax")
+    return response
+
+
+def _me(request: Request) -> dict:
+    user = deps.authenticate_request(request)
+    role = getattr(user.role, "value", user.role)
+    return {
+        "id": user.id,
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": role,
+        "unit_id": user.unit_id,
+    }
+
+
+async def me(request: Request) -> Response:
+    """GET /auth/me: who the bearer token or session cookie belongs to."""
+    return JSONResponse(await run_in_threadpool(_me, request), headers={"Cache-Control": "no-store"})
+
+
+def routes() -> list[BaseRoute]:
+    """Return the sign-in routes (they take /auth/login and /auth/logout over from Streamlit and delegate SSO)."""
+    return [
+        Route("/auth/login", login_page, methods=["GET"]),
+        Route("/auth/login", login_submit, methods=["POST"]),
+        Route("/auth/logout", logout, methods=["GET"]),
+        Route("/auth/me", me, methods=["GET"]),
+    ]

@@ -1,0 +1,76 @@
+"""My account (我的账户): who I am, and changing my password."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core import db, timeutil, users
+from core.errors import ValidationError
+from i18n import label, t
+from models import Unit
+from widgets import session as session_widget
+from widgets.guard import require_page
+
+ERRORS = "pd_account_errors"
+PASSWORD_CHANGED = "pd_password_changed"  # read by pages/sign_in.py after the old cookie stops working
+
+
+def _change_password() -> None:
+    state = st.session_state
+    old, new, again = (state.get(k) or "" for k in ("pd_acc_old", "pd_acc_new", "pd_acc_again"))
+    if new != again:
+        state[ERRORS] = {"again": t("auth.passwords_differ")}
+        return
+    user = session_widget.current_user()
+    try:
+        with db.session_scope() as session:
+            users.change_password(session, user, old, new)
+    except ValidationError as exc:
+        state[ERRORS] = exc.errors or {"new_password": exc.message}
+        return
+    for key in ("pd_acc_old", "pd_acc_new", "pd_acc_again"):
+        state[key] = ""
+    state[ERRORS], state[PASSWORD_CHANGED] = {}, True
+
+
+def _error_under(errors: dict, field: str) -> None:
+    if errors.get(field):
+        st.caption(f":red[{errors[field]}]")
+
+
+def _facts(user) -> None:
+    with db.session_scope() as session:
+        unit = session.get(Unit, user.unit_id) if user.unit_id else None
+        unit_name = unit.name if unit else t("auth.no_unit")
+    last = timeutil.to_local(user.last_login_at)
+    cols = st.columns(3)
+    cols[0].metric(t("auth.account_role"), label("role", user.role))
+    cols[1].metric(t("auth.account_unit"), unit_name)
+    cols[2].metric(t("auth.account_last_login"), last.strftime("%Y-%m-%d %H:%M") if last else "—")
+
+
+def render() -> None:
+    user = require_page("account.password")
+    st.title(t("auth.account_title"))
+    st.caption(f"{user.display_name} · {user.username}")
+    _facts(user)
+    st.subheader(t("auth.change_password"))
+    errors = st.session_state.get(ERRORS) or {}
+    with st.form("pd_account_password", enter_to_submit=False):
+        st.text_input(
+            t("auth.old_password"), key="pd_acc_old", type="password", autocomplete="current-password"
+        )
+        _error_under(errors, "old_password")
+        st.text_input(
+            t("auth.new_password"),
+            key="pd_acc_new",
+            type="password",
+            help=t("auth.password_rules"),
+            autocomplete="new-password",
+        )
+        _error_under(errors, "new_password")
+        st.text_input(
+            t("auth.password_repeat"), key="pd_acc_again", type="password", autocomplete="new-password"
+        )
+        _error_under(errors, "again")
+        st.form_submit_button(t("auth.change_password"), type="primary", on_click=_change_password)

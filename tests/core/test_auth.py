@@ -1,0 +1,309 @@
+"""Passwords, sign-in with lockout, the session cookie, accounts, and the create-user command."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import timedelta
+
+import pytest
+from itsdangerous import TimestampSigner
+from sqlmodel import Session, select
+
+from core import auth, cli, timeutil, users
+from core.errors import AuthError, PermissionDenied, StaleVersion, ValidationError
+from models import CaseEvent, Role, Setting, User
+from tests.factories import make_unit, make_user
+
+PASSWORD = "river2025stone"
+
+
+def _events(session: Session, action: str) -> list[CaseEvent]:
+    return list(
+        session.exec(select(CaseEvent).where(CaseEvent.action == action).order_by(CaseEvent.id)).all()
+    )
+
+
+def _admin(session: Session, username: str = "wang.admin") -> User:
+    return users.create_first_admin(session, username=username, display_name="王管理", password=PASSWORD)
+
+
+def test_passwords_are_hashed_with_argon2id():
+    hashed = auth.hash_password(PASSWORD)
+    assert hashed.startswith("$argon2id$") and PASSWORD not in hashed
+    assert auth.verify_password(hashed, PASSWORD)
+    assert not auth.verify_password(hashed, PASSWORD + "x")
+    assert not auth.verify_password("not a hash", PASSWORD)
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("short1a", "密码至少 10 个字符。"),
+        ("onlyletterspassword", "密码须同时包含字母和数字。"),
+        ("1234567890123", "密码须同时包含字母和数字。"),
+        ("wang.admin2025", "密码不能包含用户名。"),
+    ],
+)
+def test_weak_passwords_are_refused_with_the_reason(password, message):
+    assert auth.password_problem("wang.admin", password) == message
+
+
+def test_a_good_password_passes_the_rules():
+    assert auth.password_problem("wang.admin", PASSWORD) is None
+
+
+def test_sign_in_succeeds_and_is_audited_in_the_same_transaction(session):
+    admin = _admin(session)
+    user = auth.authenticate(session, " Wang.Admin ", PASSWORD, "10.0.0.7")
+    assert user.id == admin.id and user.last_login_at is not None
+    [event] = _events(session, "auth.login")
+    assert event.actor_id == admin.id and event.object_id == admin.id
+    assert event.after["username"] == "wang.admin" and event.after["ip"] == "10.0.0.7"
+
+
+def test_unknown_user_and_wrong_password_get_the_same_message(session):
+    _admin(session)
+    with pytest.raises(AuthError) as unknown:
+        auth.authenticate(session, "nobody", PASSWORD, "10.0.0.8")
+    with pytest.raises(AuthError) as wrong:
+        auth.authenticate(session, "wang.admin", "wrong-password-1", "10.0.0.8")
+    assert unknown.value.message == wrong.value.message == "用户名或密码不正确。"
+    first, second = _events(session, "auth.login_failed")
+    assert first.actor_id is None and first.after["username"] == "nobody"
+    assert second.actor_id is not None and second.after["failed_logins"] == 1
+
+
+def test_five_failures_lock_the_account_even_against_the_right_password(session):
+    _admin(session)
+    for _ in range(4):
+        with pytest.raises(AuthError) as exc:
+            auth.authenticate(session, "wang.admin", "guess-number-1", None)
+        assert not isinstance(exc.value, auth.AccountLocked)
+    with pytest.raises(auth.AccountLocked):
+        auth.authenticate(session, "wang.admin", "guess-number-5", None)
+    with pytest.raises(auth.AccountLocked) as locked:
+        auth.authenticate(session, "wang.admin", PASSWORD, None)
+    assert "锁定" in locked.value.message
+    assert len(_events(session, "auth.login_failed")) == 6
+
+
+def test_the_lock_lifts_after_fifteen_minutes(session, monkeypatch):
+    _admin(session)
+    for _ in range(5):
+        with pytest.raises(AuthError):
+            auth.authenticate(session, "wang.admin", "guess-number-1", None)
+    later = timeutil.now() + timedelta(minutes=16)
+    monkeypatch.setattr(timeutil, "now", lambda: later)
+    assert auth.authenticate(session, "wang.admin", PASSWORD, None).failed_logins == 0
+
+
+def test_failures_spread_over_more_than_fifteen_minutes_do_not_lock(session, monkeypatch):
+    _admin(session)
+    start = timeutil.now()
+    for i in range(8):
+        monkeypatch.setattr(timeutil, "now", lambda i=i: start + timedelta(minutes=4 * i))
+        with pytest.raises(AuthError) as exc:
+            auth.authenticate(session, "wang.admin", "guess-number-1", None)
+        assert not isinstance(exc.value, auth.AccountLocked)
+
+
+def test_a_deactivated_user_cannot_sign_in(session):
+    admin = _admin(session)
+    clerk = users.create_user(
+        session, admin, username="li.clerk", display_name="李登记", role=Role.REGISTRAR, password=PASSWORD
+    )
+    users.deactivate(session, admin, clerk.id)
+    with pytest.raises(AuthError) as exc:
+        auth.authenticate(session, "li.clerk", PASSWORD, None)
+    assert exc.value.message == "用户名或密码不正确。"
+
+
+def test_the_session_cookie_names_the_user_and_resists_tampering(session):
+    admin = _admin(session)
+    cookie = auth.make_session_cookie(admin)
+    assert auth.user_from_cookies({auth.SESSION_COOKIE: cookie}).id == admin.id
+    assert auth.user_from_cookies({auth.SESSION_COOKIE: cookie[:-2] + "xx"}) is None
+    assert auth.user_from_cookies({}) is None
+
+
+def _cookie_made_hours_ago(user: User, hours: float, monkeypatch) -> str:
+    past = int(timeutil.now().timestamp() - hours * 3600)
+    with monkeypatch.context() as m:
+        m.setattr(TimestampSigner, "get_timestamp", lambda self: past)
+        return auth.make_session_cookie(user)
+
+
+def test_the_session_expires_after_the_configured_hours(session, monkeypatch):
+    admin = _admin(session)
+    assert auth.user_from_cookie(session, _cookie_made_hours_ago(admin, 7.5, monkeypatch)) is not None
+    assert auth.user_from_cookie(session, _cookie_made_hours_ago(admin, 8.5, monkeypatch)) is None
+    session.merge(Setting(key=auth.SESSION_HOURS_KEY, value=json.dumps(1)))
+    session.commit()
+    assert auth.user_from_cookie(session, _cookie_made_hours_ago(admin, 1.5, monkeypatch)) is None
+
+
+def test_changing_the_password_or_deactivating_ends_old_sessions(session):
+    admin = _admin(session)
+    clerk = users.create_user(
+        session, admin, username="li.clerk", display_name="李登记", role=Role.REGISTRAR, password=PASSWORD
+    )
+    old = auth.make_session_cookie(clerk)
+    users.change_password(session, clerk, PASSWORD, "lake2026water")
+    assert auth.user_from_cookie(session, old) is None
+    fresh = auth.make_session_cookie(session.get(User, clerk.id))
+    assert auth.user_from_cookie(session, fresh) is not None
+    users.deactivate(session, admin, clerk.id)
+    assert auth.user_from_cookie(session, fresh) is None
+
+
+def test_change_password_needs_the_old_one_and_follows_the_rules(session):
+    admin = _admin(session)
+    with pytest.raises(ValidationError) as wrong:
+        users.change_password(session, admin, "not-the-old-1", "lake2026water")
+    assert wrong.value.errors == {"old_password": "当前密码不正确。"}
+    with pytest.raises(ValidationError) as weak:
+        users.change_password(session, admin, PASSWORD, "short")
+    assert "new_password" in weak.value.errors
+    users.change_password(session, admin, PASSWORD, "lake2026water")
+    assert auth.authenticate(session, "wang.admin", "lake2026water", None).id == admin.id
+    assert len(_events(session, "user.change_password")) == 1
+
+
+def test_the_first_administrator_is_created_once(session):
+    admin = _admin(session)
+    assert admin.role == Role.ADMIN and admin.password_hash.startswith("$argon2id$")
+    with pytest.raises(PermissionDenied):
+        _admin(session, "second.admin")
+    [event] = _events(session, "user.create")
+    assert event.note == "setup" and "password_hash" not in json.dumps(event.after)
+
+
+def test_only_an_administrator_creates_users_and_every_field_is_checked(session):
+    admin = _admin(session)
+    clerk = make_user(session, Role.REGISTRAR)
+    with pytest.raises(PermissionDenied):
+        users.create_user(
+            session, clerk, username="zhao.h", display_name="赵", role=Role.HANDLER, password=PASSWORD
+        )
+    with pytest.raises(ValidationError) as exc:
+        users.create_user(
+            session, admin, username="Wang.Admin", display_name="", role=Role.HANDLER, password="x"
+        )
+    assert set(exc.value.errors) == {"username", "display_name", "unit_id", "password"}
+    assert exc.value.errors["unit_id"] == "承办员必须属于一个单位。"
+
+
+def test_a_handler_is_created_with_his_unit_and_the_change_is_audited(session):
+    admin = _admin(session)
+    unit = make_unit(session)
+    handler = users.create_user(
+        session,
+        admin,
+        username="zhao.h",
+        display_name="赵承办",
+        role="handler",
+        unit_id=unit.id,
+        password=PASSWORD,
+    )
+    assert handler.unit_id == unit.id
+    users.update_user(
+        session, admin, handler.id, handler.version, display_name="赵承办", role=Role.SUPERVISOR, unit_id=None
+    )
+    [event] = _events(session, "user.update")
+    assert event.before == {"role": "handler", "unit_id": unit.id}
+    assert event.after == {"role": "supervisor", "unit_id": None}
+
+
+def test_a_stale_edit_is_refused(session):
+    admin = _admin(session)
+    clerk = make_user(session, Role.REGISTRAR)
+    stale = clerk.version
+    users.update_user(session, admin, clerk.id, stale, display_name="新名", role=Role.REGISTRAR, unit_id=None)
+    with pytest.raises(StaleVersion):
+        users.update_user(
+            session, admin, clerk.id, stale, display_name="旧名", role=Role.REGISTRAR, unit_id=None
+        )
+
+
+def test_the_last_administrator_stays(session):
+    admin = _admin(session)
+    with pytest.raises(ValidationError) as demote:
+        users.update_user(
+            session, admin, admin.id, admin.version, display_name="王", role=Role.LEADER, unit_id=None
+        )
+    assert demote.value.errors == {"role": "至少需要保留一名启用状态的系统管理员。"}
+    with pytest.raises(ValidationError):
+        users.deactivate(session, admin, admin.id)  # nobody deactivates himself
+    other = make_user(session, Role.ADMIN)
+    users.deactivate(session, admin, other.id)
+    with pytest.raises(PermissionDenied):
+        users.deactivate(session, other, admin.id)  # a deactivated administrator may do nothing
+    assert session.get(User, admin.id).active
+
+
+def test_an_administrator_resets_a_password_and_unlocks(session):
+    admin = _admin(session)
+    clerk = users.create_user(
+        session, admin, username="li.clerk", display_name="李登记", role=Role.REGISTRAR, password=PASSWORD
+    )
+    for _ in range(5):
+        with pytest.raises(AuthError):
+            auth.authenticate(session, "li.clerk", "guess-number-1", None)
+    users.unlock(session, admin, clerk.id)
+    assert auth.authenticate(session, "li.clerk", PASSWORD, None)
+    users.set_password(session, admin, clerk.id, "reset2026pass")
+    assert auth.authenticate(session, "li.clerk", "reset2026pass", None)
+    assert [e.action for e in _events(session, "user.unlock")] == ["user.unlock"]
+
+
+def test_single_sign_on_maps_to_an_active_local_user(session):
+    admin = _admin(session)
+    leader = users.create_user(
+        session,
+        admin,
+        username="chen.l",
+        display_name="陈领导",
+        role=Role.LEADER,
+        oidc_subject="chen@jiangbei.gov.cn",
+    )
+    assert leader.password_hash is None
+    assert users.user_for_oidc(session, "sub-123", "chen@jiangbei.gov.cn").id == leader.id
+    assert users.user_for_oidc(session, "sub-999", "stranger@example.com") is None
+    users.deactivate(session, admin, leader.id)
+    assert users.user_for_oidc(session, None, "chen@jiangbei.gov.cn") is None
+
+
+def _url(engine) -> str:
+    return engine.url.render_as_string(hide_password=False)
+
+
+def test_create_user_command_reads_the_password_from_standard_input(engine, session, monkeypatch, capsys):
+    unit = make_unit(session)
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    argv = [
+        "--database-url",
+        _url(engine),
+        "create-user",
+        "--username",
+        "zhao.h",
+        "--role",
+        "handler",
+        "--unit",
+        unit.code,
+    ]
+    assert cli.main(argv) == 0
+    assert "zhao.h" in capsys.readouterr().out
+    user = auth.authenticate(session, "zhao.h", PASSWORD, None)
+    assert user.role == Role.HANDLER and user.unit_id == unit.id
+    assert _events(session, "user.create")[0].note == "cli"
+
+
+def test_create_user_command_has_no_password_argument_and_refuses_weak_ones(engine, monkeypatch, capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["create-user", "--username", "x.y", "--role", "admin", "--password", PASSWORD])
+    monkeypatch.setattr("sys.stdin", io.StringIO("weak\n"))
+    assert (
+        cli.main(["--database-url", _url(engine), "create-user", "--username", "x.y", "--role", "admin"]) == 1
+    )
+    assert "password" in capsys.readouterr().err

@@ -1,0 +1,116 @@
+"""A real app for browser tests: `streamlit run streamlit_app.py` on a free port against a fresh SQLite database."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+BROWSER_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu"]
+STARTUP_SECONDS = 90
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def e2e_env(tmp_path_factory) -> dict[str, str]:
+    """The environment of the app under test: its own database, data folder and cookie key."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: browser tests skipped")
+    folder = tmp_path_factory.mktemp("e2e")
+    return {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'petition_desk.db'}",
+        "PETITION_DESK_DATA": str(folder),
+        "PETITION_DESK_SECRET_KEY": secrets.token_urlsafe(32),
+    }
+
+
+def run_cli(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
+    """Run `petition-desk <args>` against the app's database and return its output."""
+    done = subprocess.run(
+        [sys.executable, "-m", "core.cli", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"streamlit exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:  # refused while starting, or 503 until the database answers
+            pass
+        time.sleep(0.5)
+    pytest.fail(f"streamlit did not answer /healthz within {STARTUP_SECONDS} s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="module")
+def app_url(e2e_env, tmp_path_factory):
+    """Start the app, wait for /healthz, yield its base URL, stop it."""
+    run_cli(e2e_env, "migrate")  # schema first, so the test's CLI calls never race the app's first run
+    port = _free_port()
+    log = tmp_path_factory.mktemp("e2e-log") / "streamlit.log"
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "streamlit_app.py",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+    ]
+    with log.open("w") as out:
+        proc = subprocess.Popen(command, cwd=ROOT, env=e2e_env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc, log)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless Chromium (Debian's), shared by the module's tests."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: browser tests skipped")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=BROWSER_ARGS)
+        yield chromium
+        chromium.close()

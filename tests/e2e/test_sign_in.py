@@ -1,0 +1,94 @@
+"""In a real browser: sign in, refresh and stay signed in, sign out; five wrong passwords lock the account."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import ROOT, run_cli
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+PASSWORD = "river2025stone"
+SCREENS = ROOT / "screens"
+WAIT_MS = 45_000
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    yield context.new_page()
+    context.close()
+
+
+def _create_user(env, username: str, role: str, name: str) -> None:
+    run_cli(
+        env,
+        "create-user",
+        "--username",
+        username,
+        "--role",
+        role,
+        "--display-name",
+        name,
+        stdin=PASSWORD + "\n",
+    )
+
+
+def _submit(page, username: str, password: str) -> None:
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+
+
+def test_sign_in_survives_a_refresh_and_sign_out_ends_it(app_url, e2e_env, page):
+    from playwright.sync_api import expect
+
+    _create_user(e2e_env, "wang.admin", "admin", "王管理")
+    SCREENS.mkdir(exist_ok=True)
+    page.goto(app_url + "/")
+    link = page.get_by_text("前往登录页面")
+    expect(link).to_be_visible(timeout=WAIT_MS)
+    page.screenshot(path=str(SCREENS / "visitor.png"))
+    link.click()
+    page.wait_for_url("**/auth/login")
+    expect(page.locator("h1")).to_have_text("信访工作台")
+    page.screenshot(path=str(SCREENS / "sign-in.png"))
+    _submit(page, "wang.admin", PASSWORD)
+    welcome = page.get_by_text("欢迎，王管理")
+    expect(welcome).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_role("link", name="审计日志")).to_be_visible()
+    expect(page.get_by_text("案件总数")).to_be_visible(timeout=WAIT_MS)
+    page.screenshot(path=str(SCREENS / "home.png"))
+    page.reload()
+    expect(page.get_by_text("欢迎，王管理")).to_be_visible(timeout=WAIT_MS)
+    page.get_by_role("link", name="审计日志").click()
+    # user.create (by the command line) and auth.login
+    expect(page.get_by_text("共 2 条记录，第 1/1 页")).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_test_id("stDataFrame")).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_role("button", name="导出 Excel")).to_be_visible(timeout=WAIT_MS)
+    page.screenshot(path=str(SCREENS / "audit.png"))
+    page.get_by_role("link", name="用户与令牌").click()
+    expect(page.get_by_role("tab", name="新建用户")).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_role("button", name="重置密码")).to_be_visible(timeout=WAIT_MS)
+    page.screenshot(path=str(SCREENS / "users.png"))
+    page.get_by_role("button", name="退出登录").click()
+    page.wait_for_url("**/auth/login?out=1", timeout=WAIT_MS)
+    expect(page.get_by_text("您已退出登录。")).to_be_visible()
+    page.goto(app_url + "/")
+    expect(page.get_by_text("前往登录页面")).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_text("欢迎，王管理")).to_have_count(0)
+
+
+def test_five_wrong_passwords_lock_the_account(app_url, e2e_env, page):
+    from playwright.sync_api import expect
+
+    _create_user(e2e_env, "li.clerk", "registrar", "李登记")
+    page.goto(app_url + "/auth/login")
+    for attempt in range(1, 5):
+        _submit(page, "li.clerk", f"guess-number-{attempt}")
+        expect(page.locator(".msg.error")).to_have_text("用户名或密码不正确。")
+    _submit(page, "li.clerk", "guess-number-5")
+    expect(page.locator(".msg.error")).to_contain_text("已锁定")
+    _submit(page, "li.clerk", PASSWORD)
+    expect(page.locator(".msg.error")).to_contain_text("已锁定")
+    page.screenshot(path=str(SCREENS / "locked.png"))

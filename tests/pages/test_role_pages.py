@@ -1,0 +1,250 @@
+"""Every page for every role: navigation shows only allowed pages, render() checks again; the auth screens work."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, select
+from streamlit.testing.v1 import AppTest
+
+import shell
+from core import audit, auth, users
+from models import CaseEvent, Role, User
+from tests.factories import make_unit, make_user
+
+FORBIDDEN = "您没有执行此操作的权限。"
+PASSWORD = "river2025stone"
+# role -> url paths of the pages its navigation shows, written out by hand
+EXPECTED_PAGES = {
+    Role.ADMIN: ["home", "todo", "intake", "cases", "case", "reception", "users", "audit", "account"],
+    Role.REGISTRAR: ["home", "todo", "intake", "cases", "case", "reception", "account"],
+    Role.HANDLER: ["home", "todo", "cases", "case", "account"],
+    Role.MEDIATOR: ["home", "account"],
+    Role.SUPERVISOR: ["home", "todo", "cases", "case", "reception", "account"],
+    Role.LEADER: ["home", "todo", "intake", "cases", "case", "reception", "account"],
+}
+
+
+def _page(module: str) -> AppTest:
+    return AppTest.from_string(f"from pages import {module}\n{module}.render()\n", default_timeout=30)
+
+
+def _as(monkeypatch, user: User | None) -> None:
+    monkeypatch.setattr("widgets.session.current_user", lambda: user)
+
+
+def _errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+def test_the_navigation_shows_each_role_only_its_pages(role):
+    user = User(id=1, username="x", display_name="x", role=role, unit_id=1)
+    assert [spec.url_path for spec in shell.visible_pages(user)] == EXPECTED_PAGES[role]
+
+
+def test_every_page_in_the_navigation_is_covered_by_the_expected_table():
+    assert {spec.url_path for spec in shell.PAGES} == {p for pages in EXPECTED_PAGES.values() for p in pages}
+
+
+def test_every_page_renders_for_the_roles_that_may_open_it_and_refuses_the_others(session, monkeypatch):
+    unit = make_unit(session)
+    outcome = {}
+    for role in Role:
+        user = make_user(session, role, unit=unit if role == Role.HANDLER else None)
+        allowed = {spec.module for spec in shell.visible_pages(user)}
+        _as(monkeypatch, user)
+        for spec in shell.PAGES:
+            at = _page(spec.module).run()
+            assert not at.exception, (role, spec.module, at.exception)
+            refused = FORBIDDEN in _errors(at)
+            outcome[(role.value, spec.module)] = "refused" if refused else "shown"
+            assert refused == (spec.module not in allowed), (role, spec.module)
+    assert len(outcome) == len(Role) * len(shell.PAGES)
+
+
+def test_a_visitor_is_refused_on_every_page(engine, monkeypatch):
+    _as(monkeypatch, None)
+    for spec in shell.PAGES:
+        assert FORBIDDEN in _errors(_page(spec.module).run()), spec.module
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.HANDLER], ids=lambda r: r.value)
+def test_the_whole_shell_runs_for_a_signed_in_user(session, monkeypatch, role):
+    user = make_user(session, role)
+    _as(monkeypatch, user)
+    at = AppTest.from_file(str(shell.__file__), default_timeout=60).run()
+    assert not at.exception
+    assert any(user.display_name in c.value for c in at.sidebar.caption)
+
+
+def _fill_setup(at: AppTest, username: str, password: str, again: str) -> AppTest:
+    at.text_input(key="pd_setup_username").input(username)
+    at.text_input(key="pd_setup_display_name").input("王管理")
+    at.text_input(key="pd_setup_password").input(password)
+    at.text_input(key="pd_setup_password2").input(again)
+    return at.button[0].click().run()
+
+
+def test_first_run_shows_the_setup_form_and_creates_the_administrator(engine, session: Session):
+    at = _page("sign_in").run()
+    assert at.title[0].value == "初始化信访工作台"
+    at = _fill_setup(at, "wang.admin", PASSWORD, PASSWORD + "x")
+    assert any(c.value == ":red[两次输入的密码不一致。]" for c in at.caption)
+    at = _fill_setup(at, "wang.admin", "weak", "weak")
+    assert any("密码至少 10 个字符。" in c.value for c in at.caption)
+    assert not users.any_user(session)
+    at = _fill_setup(at, "wang.admin", PASSWORD, PASSWORD)
+    assert not at.exception
+    assert at.success[0].value == "管理员账户已创建，请登录。"
+    assert any('href="/auth/login"' in m.value for m in at.markdown)
+    assert auth.authenticate(session, "wang.admin", PASSWORD, None).role == Role.ADMIN
+
+
+def test_with_users_the_visitor_page_links_to_the_sign_in_form(session):
+    make_user(session, Role.ADMIN)
+    at = _page("sign_in").run()
+    assert at.title[0].value == "信访工作台"
+    assert not at.text_input  # no setup form once a user exists
+    assert any('href="/auth/login" target="_self"' in m.value for m in at.markdown)
+
+
+def test_an_administrator_creates_a_user_and_sees_errors_next_to_fields(session, monkeypatch):
+    admin = make_user(session, Role.ADMIN)
+    _as(monkeypatch, admin)
+    at = _page("users").run()
+    at.text_input(key="pd_new_username").input("Bad Name")
+    at.text_input(key="pd_new_name").input("赵承办")
+    at.selectbox(key="pd_new_role").select("handler")
+    at.text_input(key="pd_new_pw").input(PASSWORD)
+    at = at.button(key="FormSubmitter:pd_new_user-创建用户").click().run()
+    captions = [c.value for c in at.caption]
+    assert any("用户名为 3–40 位" in c for c in captions) and any(
+        "承办员必须属于一个单位" in c for c in captions
+    )
+    unit = make_unit(session)
+    at = _page("users").run()
+    at.text_input(key="pd_new_username").input("zhao.h")
+    at.text_input(key="pd_new_name").input("赵承办")
+    at.selectbox(key="pd_new_role").select("handler")
+    at.selectbox(key="pd_new_unit").select(unit.id)
+    at.text_input(key="pd_new_pw").input(PASSWORD)
+    at = at.button(key="FormSubmitter:pd_new_user-创建用户").click().run()
+    assert at.success[0].value == "已创建用户 zhao.h。"
+    assert auth.authenticate(session, "zhao.h", PASSWORD, None).unit_id == unit.id
+
+
+def test_an_api_token_is_shown_once(session, monkeypatch):
+    admin = make_user(session, Role.ADMIN)
+    _as(monkeypatch, admin)
+    at = _page("users").run()
+    at.text_input(key="pd_token_name").input("办件系统")
+    at = at.button(key="FormSubmitter:pd_new_token-生成令牌").click().run()
+    plain = at.code[0].value
+    assert plain.startswith("pd_")
+    assert not _page("users").run().code  # a new run no longer has it
+    assert at.run().code == []  # nor does the next run of the same session
+
+
+def test_the_audit_page_lists_and_filters_every_change(session, monkeypatch):
+    admin = make_user(session, Role.ADMIN)
+    audit.record(session, admin, "case.accept", object_id=7, case_id=None, after={"status": "handling"})
+    audit.record(session, None, "auth.login_failed", object_type="user", after={"username": "nobody"})
+    session.commit()
+    _as(monkeypatch, admin)
+    at = _page("audit").run()
+    assert not at.exception
+    frame = at.dataframe[0].value
+    assert set(frame["动作"]) == {"case.accept", "auth.login_failed"}
+    at.selectbox(key="pd_audit_action").select("case.accept")
+    at = at.button[0].click().run()
+    assert list(at.dataframe[0].value["动作"]) == ["case.accept"]
+    assert at.get("download_button")
+
+
+def test_the_audit_export_is_a_workbook_and_is_itself_audited(session):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from core import audit_log
+
+    admin = make_user(session, Role.ADMIN)
+    audit.record(session, admin, "case.accept", object_id=7, after={"status": "handling"})
+    session.commit()
+    data = audit_log.export_events(session, admin, action="case.accept")
+    sheet = load_workbook(BytesIO(data)).active
+    rows = list(sheet.values)
+    assert rows[0][:3] == ("时间", "操作人", "动作") and rows[1][2] == "case.accept"
+    assert session.exec(select(CaseEvent).where(CaseEvent.action == "audit.export")).one().after["rows"] == 1
+
+
+def test_changing_the_password_on_the_account_page(session, monkeypatch):
+    user = users.create_first_admin(session, username="wang.admin", display_name="王管理", password=PASSWORD)
+    _as(monkeypatch, user)
+    at = _page("account").run()
+    at.text_input(key="pd_acc_old").input("not-my-password-1")
+    at.text_input(key="pd_acc_new").input("lake2026water")
+    at.text_input(key="pd_acc_again").input("lake2026water")
+    at = at.button[0].click().run()
+    assert any("当前密码不正确。" in c.value for c in at.caption)
+    at.text_input(key="pd_acc_old").input(PASSWORD)
+    at.text_input(key="pd_acc_new").input("lake2026water")
+    at.text_input(key="pd_acc_again").input("lake2026water")
+    at = at.button[0].click().run()
+    assert at.session_state["pd_password_changed"] is True
+    assert auth.authenticate(session, "wang.admin", "lake2026water", None)
+
+
+SSO_SCRIPT = """
+import streamlit as st
+from widgets import session
+user = session.current_user()
+st.write(user.display_name if user else "anonymous")
+"""
+
+
+def _sso_app(monkeypatch, identity: dict) -> AppTest:
+    monkeypatch.setattr("widgets.session.oidc_configured", lambda: True)
+    at = AppTest.from_string(SSO_SCRIPT, default_timeout=30)
+    at.user = {"is_logged_in": True, **identity}
+    return at
+
+
+def test_single_sign_on_maps_a_known_identity_to_its_local_user_and_audits_once(session, monkeypatch):
+    admin = make_user(session, Role.ADMIN)
+    users.create_user(
+        session,
+        admin,
+        username="chen.l",
+        display_name="陈领导",
+        role=Role.LEADER,
+        oidc_subject="chen@jb.gov.cn",
+    )
+    at = _sso_app(monkeypatch, {"email": "chen@jb.gov.cn", "sub": "abc"}).run()
+    assert at.markdown[0].value == "陈领导"
+    at.run()
+    logins = session.exec(select(CaseEvent).where(CaseEvent.action == "auth.login")).all()
+    assert [e.after["method"] for e in logins] == ["oidc"]
+
+
+def test_single_sign_on_refuses_an_unknown_identity(session, monkeypatch):
+    make_user(session, Role.ADMIN)
+    stranger = {"email": "stranger@example.com", "sub": "zzz"}
+    assert _sso_app(monkeypatch, stranger).run().markdown[0].value == "anonymous"
+    at = AppTest.from_string("from pages import sign_in\nsign_in.render()\n", default_timeout=30)
+    at.user = {"is_logged_in": True, **stranger}
+    assert at.run().warning[0].value.startswith("您的统一身份认证账户尚未开通本系统")
+
+
+def test_single_sign_on_ignores_an_unverified_email(session, monkeypatch):
+    admin = make_user(session, Role.ADMIN)
+    users.create_user(
+        session,
+        admin,
+        username="chen.l",
+        display_name="陈领导",
+        role=Role.LEADER,
+        oidc_subject="chen@jb.gov.cn",
+    )
+    identity = {"email": "chen@jb.gov.cn", "email_verified": False, "sub": "abc"}
+    assert _sso_app(monkeypatch, identity).run().markdown[0].value == "anonymous"
