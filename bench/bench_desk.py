@@ -1,0 +1,141 @@
+"""Benchmark the case desk on a large database: page script runs (AppTest) and the pandas baseline.
+
+    python -m bench.generate --database-url sqlite:////tmp/bench_1m.db --cases 1000000
+    python -m bench.bench_desk --database-url sqlite:////tmp/bench_1m.db [--runs 15]
+
+Targets (issue 5): case list filtered+paged and search <= 150 ms, case file <= 100 ms, intake submit <= 50 ms
+(median script run); PostgreSQL within 2x of SQLite. The baseline loads the case table into pandas and
+filters there, as a page without database paging would.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+from datetime import date
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from core import db
+from core.bootstrap import prepare_database
+from models import Case, CaseStatus, Role, Street, User
+
+
+def _median_ms(func: Callable[[], object], runs: int) -> tuple[float, float]:
+    func()  # warm caches and imports once, as a user's second click would
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        func()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), max(times)
+
+
+def _bench_user(session: Session) -> User:
+    user = session.exec(select(User).where(User.username == "bench_registrar")).first()
+    if user is None:
+        user = User(username="bench_registrar", display_name="基准登记员", role=Role.REGISTRAR)
+        session.add(user)
+        session.commit()
+    session.expunge(user)
+    return user
+
+
+def _page_runner(module: str, user: User, params: dict[str, str]) -> Callable[[], object]:
+    from streamlit.testing.v1 import AppTest
+
+    import widgets.session
+
+    widgets.session.current_user = lambda: user  # the benchmark stands in a signed-in user, as page tests do
+
+    def run():
+        at = AppTest.from_string(f"from pages import {module}\n{module}.render()\n", default_timeout=60)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+        if at.exception:
+            raise RuntimeError(at.exception[0].message)
+        return at
+
+    return run
+
+
+def _core_list(user: User, params: dict[str, str], today: date) -> Callable[[], object]:
+    from core import case_list
+
+    def run():
+        with db.session_scope() as session:
+            return case_list.search_cases(session, user, case_list.from_params(params), today)
+
+    return run
+
+
+def _pandas_baseline(engine: sa.Engine, street_id: int, term: str) -> Callable[[], object]:
+    import pandas as pd
+
+    def run():
+        with engine.connect() as conn:
+            frame = pd.read_sql(
+                sa.text('SELECT id, number, status, street_id, received_on, title, content FROM "case"'), conn
+            )
+        hits = frame[(frame.status == "handling") & (frame.street_id == street_id)]
+        hits = hits.sort_values("received_on", ascending=False).iloc[50:100]
+        found = frame[
+            frame.title.str.contains(term, regex=False) | frame.content.str.contains(term, regex=False)
+        ]
+        return len(hits), len(found)
+
+    return run
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--skip-pandas", action="store_true")
+    parser.add_argument("--term", default="物业")
+    args = parser.parse_args(argv)
+
+    engine = db.create_db_engine(args.database_url)
+    db.set_engine(engine)
+    prepare_database(engine)
+    with Session(engine) as session:
+        user = _bench_user(session)
+        total = session.exec(select(sa.func.count()).select_from(Case)).one()
+        street_id = session.exec(select(Street.id).order_by(Street.id)).first()
+        case_id = session.exec(
+            select(Case.id).where(Case.status == CaseStatus.HANDLING).order_by(Case.id.desc())
+        ).first()
+        today = session.exec(select(sa.func.max(Case.received_on))).one()
+    filtered = {"status": "handling", "street": str(street_id), "page": "2"}
+    searched = {"q": args.term}
+    print(f"database: {engine.dialect.name}, {total:,} cases; runs: {args.runs}")
+    results = {
+        "core: filtered+paged list": _core_list(user, filtered, today),
+        "core: search": _core_list(user, searched, today),
+    }
+    for module, params, label in (
+        ("cases", filtered, "page: case list filtered+paged"),
+        ("cases", searched, "page: case list search"),
+        ("case_detail", {"id": str(case_id)}, "page: case file"),
+    ):
+        try:
+            results[label] = _page_runner(module, user, params)
+        except ImportError as exc:
+            print(f"{label}: skipped ({exc})")
+    if not args.skip_pandas:
+        results["pandas baseline: load + filter + search"] = _pandas_baseline(engine, street_id, args.term)
+    for label, func in results.items():
+        runs = 3 if label.startswith("pandas") else args.runs
+        median, worst = _median_ms(func, runs)
+        print(f"{label:45} median {median:9.1f} ms   max {worst:9.1f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
