@@ -1,0 +1,257 @@
+"""The action buttons of a case file: exactly the actions the user may take now, each in a dialog whose
+inputs come from a small declarative spec, submitted to the workflow transition of the same name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import streamlit as st
+
+from core import case_file, db, timeutil, workflow
+from core.errors import PetitionDeskError, StaleVersion, ValidationError
+from i18n import label, t
+from models import MeetingKind, Outcome, PauseKind, Route, Satisfaction
+from widgets.case_header import md
+from widgets.timeline import field_name
+
+OPEN = "pd_case_dialog"  # {"case_id", "version", "action"} of the open dialog
+ERRORS = "pd_case_dialog_errors"
+STALE = "pd_case_dialog_stale"
+FLASH = "pd_case_flash"
+EARLIEST = date(2000, 1, 1)
+# The actions that move a case forward on its main path: shown as primary buttons.
+PRIMARY = frozenset({"forward", "assign", "accept", "settle_dispute", "resume", "reply", "rate", "close"})
+
+
+@dataclass(frozen=True)
+class Input:
+    """One input of an action's dialog: the transition's keyword, its widget kind and its choices."""
+
+    name: str
+    kind: str  # date | text | area | choice | unit | units | days | flag | case
+    choices: tuple[str, ...] = ()
+    labels: str = ""  # enum kind for i18n.label, or a catalog prefix ending in "."
+    optional: bool = False
+
+
+def _date(name, optional=False):
+    return Input(name, "date", optional=optional)
+
+
+def _area(name, optional=False):
+    return Input(name, "area", optional=optional)
+
+
+def _choice(name, enum_cls, kind, exclude=()):
+    return Input(name, "choice", tuple(m.value for m in enum_cls if m not in exclude), kind)
+
+
+_NOTE = _area("note", optional=True)
+_UNITS = (Input("lead_unit_id", "unit"), Input("assisting_unit_ids", "units", optional=True))
+_DECISIONS = tuple(d.value for d in workflow.DisputeDecision)
+
+SPECS: dict[str, tuple[Input, ...]] = {
+    "forward": (*_UNITS, _date("on"), _NOTE),
+    "assign": (*_UNITS, _date("on"), _NOTE),
+    "accept": (_date("notice_date"), _NOTE),
+    "raise_objection": (_date("on"), _area("reason")),
+    "settle_dispute": (
+        Input("decision", "choice", _DECISIONS, "workflow.decision."),
+        _date("on"),
+        _area("note"),
+        Input("lead_unit_id", "unit", optional=True),
+        Input("assisting_unit_ids", "units", optional=True),
+    ),
+    "pause": (_choice("kind", PauseKind, "pause"), _date("on"), _area("reason")),
+    "resume": (_date("on"), _NOTE),
+    "extend": (Input("days", "days"), _area("reason"), _date("approved_on")),
+    "refer_mediation": (_date("on"), _NOTE),
+    "return_from_mediation": (_date("on"), Input("agreed", "flag"), _area("note")),
+    "record_meeting": (
+        _choice("kind", MeetingKind, "meeting"),
+        _date("held_on"),
+        Input("place", "text"),
+        Input("people", "text"),
+        _area("notes", optional=True),
+    ),
+    "reply": (
+        _date("replied_on"),
+        _choice("outcome", Outcome, "outcome"),
+        _area("summary"),
+        _date("delivered_on", optional=True),
+    ),
+    "record_delivery": (_date("delivered_on"),),
+    "rate": (_choice("satisfaction", Satisfaction, "satisfaction"), _date("rated_on")),
+    "close": (_date("closed_on"), _NOTE),
+    "request_review": (_date("requested_on"), _NOTE),
+    "decide_review": (
+        _date("decided_on"),
+        _choice("outcome", Outcome, "outcome"),
+        _area("summary"),
+        _date("delivered_on", optional=True),
+    ),
+    "request_reexam": (_date("requested_on"), _NOTE),
+    "decide_reexam": (_date("decided_on"), _choice("outcome", Outcome, "outcome"), _area("summary")),
+    "route_out": (
+        _choice("route", Route, "route", exclude=(Route.PETITION,)),
+        Input("routed_to", "text"),
+        _date("on"),
+        _NOTE,
+    ),
+    "merge": (Input("into_case_id", "case"), _date("on"), _NOTE),
+    "withdraw": (_date("on"), _area("reason")),
+    "invalidate": (_date("on"), _area("reason")),
+    "take_charge": (_NOTE,),
+    "link_repeat": (Input("repeat_of_id", "case"), _NOTE),
+}
+
+
+def _key(case_id: int, action: str, name: str) -> str:
+    return f"pd_act_{case_id}_{action}_{name}"
+
+
+# --- opening, closing, submitting -----------------------------------------------------------------
+
+
+def _open(case_id: int, version: int, action: str) -> None:
+    st.session_state[OPEN] = {"case_id": case_id, "version": version, "action": action}
+    st.session_state[ERRORS], st.session_state[STALE] = {}, None
+
+
+def close() -> None:
+    """Close the dialog and forget its messages (the next run reloads the case)."""
+    st.session_state[OPEN], st.session_state[ERRORS], st.session_state[STALE] = None, {}, None
+
+
+def _value(session, user, case_id: int, action: str, spec: Input):
+    raw = st.session_state.get(_key(case_id, action, spec.name))
+    if spec.kind in {"text", "area"}:
+        text = (raw or "").strip()
+        return text or (None if spec.optional else "")
+    if spec.kind == "units":
+        return list(raw or [])
+    if spec.kind == "flag":
+        return bool(raw)
+    if spec.kind == "days":
+        return int(raw) if raw is not None else None
+    if spec.kind == "case":
+        return case_file.case_id_for_number(session, user, raw)
+    return raw
+
+
+def _submit(user, case_id: int, version: int, action: str) -> None:
+    """Call the transition with the version the page loaded; keep errors for the dialog, or close it."""
+    state = st.session_state
+    try:
+        with db.session_scope() as session:
+            values = {s.name: _value(session, user, case_id, action, s) for s in SPECS[action]}
+            result = getattr(workflow, action)(session, user, case_id, version, **values)
+    except ValidationError as exc:
+        state[ERRORS] = exc.errors or {"_form": exc.message}
+        return
+    except StaleVersion as exc:
+        state[STALE] = exc.message
+        return
+    except PetitionDeskError as exc:
+        state[ERRORS] = {"_form": exc.message}
+        return
+    close()
+    message = getattr(result, "message", None)
+    state[FLASH] = message or t("casefile.action_done", action=workflow.action_label(action))
+
+
+# --- rendering ------------------------------------------------------------------------------------
+
+
+def show(file: case_file.CaseFile, user) -> None:
+    """Show one button per available action, and the open dialog if there is one for this case."""
+    case = file.case
+    if file.actions:
+        with st.container(horizontal=True, gap="small"):
+            for action in file.actions:
+                st.button(
+                    workflow.action_label(action),
+                    key=f"pd_action_{action}",
+                    type="primary" if action in PRIMARY else "secondary",
+                    on_click=_open,
+                    args=(case.id, case.version, action),
+                )
+    opened = st.session_state.get(OPEN)
+    if opened and opened["case_id"] == case.id and opened["action"] in file.actions:
+        dialog = st.dialog(workflow.action_label(opened["action"]), width="medium", on_dismiss=close)
+        dialog(_body)(file, user, opened["version"], opened["action"])
+
+
+def _body(file: case_file.CaseFile, user, version: int, action: str) -> None:
+    state = st.session_state
+    if not state.get(OPEN):  # submitted: rerun the whole page so it shows the new state
+        st.rerun()
+    case = file.case
+    st.caption(f"{case.number} · {md(case.title)}")
+    if state.get(STALE):
+        st.warning(state[STALE], icon=":material/sync_problem:")
+        st.button(t("casefile.reload"), key="pd_act_reload", on_click=close, type="primary")
+        return
+    errors = dict(state.get(ERRORS) or {})
+    units = _unit_options(action)
+    with st.form(f"pd_act_form_{case.id}_{action}", border=False):
+        for spec in SPECS[action]:
+            _input(file, action, spec, units)
+            if spec.name in errors:
+                st.caption(f":red[{md(errors.pop(spec.name))}]")
+        for message in errors.values():
+            st.error(message)
+        st.form_submit_button(
+            workflow.action_label(action),
+            type="primary",
+            on_click=_submit,
+            args=(user, case.id, version, action),
+        )
+
+
+def _unit_options(action: str) -> dict[int, str]:
+    if not any(s.kind in {"unit", "units"} for s in SPECS[action]):
+        return {}
+    with db.session_scope() as session:
+        return case_file.active_units(session)
+
+
+def _choice_label(spec: Input):
+    if spec.labels.endswith("."):
+        return lambda v: t(f"{spec.labels}{v}")
+    return lambda v: label(spec.labels, v)
+
+
+def _input(file: case_file.CaseFile, action: str, spec: Input, units: dict[int, str]) -> None:
+    key, text = _key(file.case.id, action, spec.name), field_name(spec.name)
+    if spec.optional:
+        text = t("casefile.optional", field=text)
+    today = timeutil.today()
+    if spec.kind == "date":
+        default = None if spec.optional else today
+        st.date_input(text, value=default, min_value=EARLIEST, max_value=today, format="YYYY-MM-DD", key=key)
+    elif spec.kind == "text":
+        st.text_input(text, max_chars=200, key=key)
+    elif spec.kind == "area":
+        st.text_area(text, max_chars=2000, height=100, key=key)
+    elif spec.kind == "choice":
+        index = _default_choice(file, spec)
+        st.selectbox(text, spec.choices, index=index, format_func=_choice_label(spec), key=key)
+    elif spec.kind == "unit":
+        st.selectbox(text, list(units), index=None, format_func=units.get, key=key)
+    elif spec.kind == "units":
+        st.multiselect(text, list(units), format_func=units.get, key=key)
+    elif spec.kind == "days":
+        st.number_input(text, min_value=1, value=None, step=1, key=key)
+    elif spec.kind == "flag":
+        st.checkbox(text, key=key)
+    elif spec.kind == "case":
+        st.text_input(text, max_chars=20, placeholder="JB-2025-000001", key=key)
+
+
+def _default_choice(file: case_file.CaseFile, spec: Input) -> int | None:
+    """Preselect the first missing meeting of 三见面; other choices wait for the user."""
+    if spec.name == "kind" and spec.labels == "meeting" and file.missing_meetings:
+        return spec.choices.index(file.missing_meetings[0].value)
+    return None
