@@ -27,10 +27,47 @@ class PageSpec:
     section: str
     permission: str | None  # None: every signed-in user
     default: bool = False
+    hidden: bool = False  # reachable by URL and links, not listed in the sidebar (e.g. case?id=N)
+    badge: str | None = None  # a function of the page module, (user) -> int, whose count follows the title
 
 
 PAGES: list[PageSpec] = [
     PageSpec("home", "home", "nav.home", ":material/home:", "nav.section_desk", None, default=True),
+    PageSpec(
+        "todo",
+        "todo",
+        "desk.page_todo",
+        ":material/checklist:",
+        "nav.section_desk",
+        "case.view",
+        badge="badge",
+    ),
+    PageSpec(
+        "intake", "intake", "desk.page_intake", ":material/edit_note:", "nav.section_desk", "case.register"
+    ),
+    PageSpec(
+        "cases", "cases", "desk.page_cases", ":material/manage_search:", "nav.section_desk", "case.view"
+    ),
+    PageSpec(
+        "case_detail",
+        "case",
+        "casefile.page_case",
+        ":material/folder_open:",
+        "nav.section_desk",
+        "case.view",
+        hidden=True,
+    ),
+    PageSpec(
+        "reception",
+        "reception",
+        "casefile.page_reception",
+        ":material/record_voice_over:",
+        "nav.section_leaders",
+        "case.export",  # the roles of leaders' reception work: admin, registrar, supervisor, leader
+    ),
+    PageSpec("users", "users", "auth.page_users", ":material/group:", "nav.section_admin", "user.manage"),
+    PageSpec("audit", "audit", "auth.page_audit", ":material/fact_check:", "nav.section_admin", "audit.view"),
+    PageSpec("account", "account", "auth.page_account", ":material/person:", "auth.section_account", None),
 ]
 
 
@@ -60,19 +97,34 @@ def _language_switch() -> None:
         )
 
 
+def visible_pages(user) -> list[PageSpec]:
+    """Return the pages this user may open, in navigation order."""
+    return [s for s in PAGES if s.permission is None or permissions.allowed(user, s.permission)]
+
+
+def _title(spec: PageSpec, module, user) -> str:
+    """Return the page's title, followed by its count (e.g. the cases waiting) when it has one."""
+    title = t(spec.title_key)
+    try:
+        n = getattr(module, spec.badge)(user) if spec.badge else 0
+    except Exception:  # a count must never take the navigation down
+        log.exception("navigation count of %s failed", spec.module)
+        n = 0
+    return f"{title} ({n})" if n else title
+
+
 def build_pages(user) -> dict[str, list]:
     """Return the navigation sections with only the pages this user may open."""
     sections: dict[str, list] = {}
-    for spec in PAGES:
-        if spec.permission is not None and not permissions.allowed(user, spec.permission):
-            continue
+    for spec in visible_pages(user):
         module = importlib.import_module(f"pages.{spec.module}")
         page = st.Page(
             module.render,
-            title=t(spec.title_key),
+            title=_title(spec, module, user),
             icon=spec.icon,
             url_path=spec.url_path,
             default=spec.default,
+            visibility="hidden" if spec.hidden else "visible",
         )
         sections.setdefault(t(spec.section), []).append(page)
     return sections
@@ -89,11 +141,15 @@ def main() -> None:
         st.stop()
     user = session_widget.current_user()
     if user is None:
-        st.navigation([session_widget.anonymous_page()], position="hidden").run()
+        pages = [session_widget.anonymous_page(), *session_widget.public_pages()]
+        st.navigation(pages, position="hidden").run()
         return
     _language_switch()
     session_widget.sidebar_account(user)
-    st.navigation(build_pages(user)).run()
+    sections = build_pages(user)
+    sections.setdefault(t("nav.section_desk"), []).extend(session_widget.public_pages())
+    st.navigation(sections).run()
 
 
-main()
+if __name__ == "__main__":  # Streamlit runs this script as __main__; tests import it for PAGES
+    main()

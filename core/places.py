@@ -1,0 +1,110 @@
+"""Reference lists for pickers (streets, communities, grids, active units, leaders), cached per process.
+
+The lists change rarely (an administrator edits them), yet the intake and case list pages read them on
+every rerun; each list is kept per database for CACHE_SECONDS, so another replica's edit shows up within
+that time and this process's own edits show up at once through `invalidate()`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from models import Community, Grid, Role, Street, Unit, User
+
+CACHE_SECONDS = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One option of a picker: the row id, its display name and its official code (when it has one)."""
+
+    id: int
+    name: str
+    code: str = ""
+
+
+_cache: dict[tuple, tuple[float, tuple[Choice, ...]]] = {}
+_lock = threading.Lock()
+
+
+def _cached(session: Session, name: str, arg, load: Callable[[], list[Choice]]) -> tuple[Choice, ...]:
+    bind = session.get_bind()
+    key = (getattr(bind, "engine", bind), name, arg)
+    hit = _cache.get(key)
+    if hit is not None and hit[0] > time.monotonic():
+        return hit[1]
+    value = tuple(load())
+    with _lock:
+        _cache[key] = (time.monotonic() + CACHE_SECONDS, value)
+    return value
+
+
+def invalidate() -> None:
+    """Forget every cached list (after an edit of streets, communities, grids, units or users)."""
+    with _lock:
+        _cache.clear()
+
+
+def _choices(session: Session, stmt) -> list[Choice]:
+    return [Choice(row[0], row[1], row[2] if len(row) > 2 else "") for row in session.exec(stmt)]
+
+
+def streets(session: Session) -> tuple[Choice, ...]:
+    """Return the streets and towns in code order."""
+    stmt = select(Street.id, Street.name, Street.code).order_by(Street.code, Street.id)
+    return _cached(session, "streets", None, lambda: _choices(session, stmt))
+
+
+def communities(session: Session, street_id: int | None) -> tuple[Choice, ...]:
+    """Return the communities and villages of one street in code order (none without a street)."""
+    if street_id is None:
+        return ()
+    stmt = (
+        select(Community.id, Community.name, Community.code)
+        .where(Community.street_id == street_id)
+        .order_by(Community.code, Community.id)
+    )
+    return _cached(session, "communities", street_id, lambda: _choices(session, stmt))
+
+
+def grids(session: Session, community_id: int | None) -> tuple[Choice, ...]:
+    """Return the grids of one community in code order (none without a community)."""
+    if community_id is None:
+        return ()
+    stmt = (
+        select(Grid.id, Grid.name, Grid.code)
+        .where(Grid.community_id == community_id)
+        .order_by(Grid.code, Grid.id)
+    )
+    return _cached(session, "grids", community_id, lambda: _choices(session, stmt))
+
+
+def units(session: Session) -> tuple[Choice, ...]:
+    """Return the active units in code order, named by their short name where they have one."""
+    stmt = (
+        select(Unit.id, sa.func.coalesce(Unit.short_name, Unit.name), Unit.code)
+        .where(Unit.active == sa.true())
+        .order_by(Unit.code, Unit.id)
+    )
+    return _cached(session, "units", None, lambda: _choices(session, stmt))
+
+
+def leaders(session: Session) -> tuple[Choice, ...]:
+    """Return the active users with the leader role (the 接访/马路办公 picker), by name."""
+    stmt = (
+        select(User.id, User.display_name, User.username)
+        .where(User.role == Role.LEADER, User.active == sa.true())
+        .order_by(User.display_name, User.id)
+    )
+    return _cached(session, "leaders", None, lambda: _choices(session, stmt))
+
+
+def names(choices: tuple[Choice, ...]) -> dict[int, str]:
+    """Return id -> display name, for a picker's format_func."""
+    return {c.id: c.name for c in choices}

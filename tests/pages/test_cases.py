@@ -1,0 +1,156 @@
+"""The case list page: search by number and by text, filters restored from the URL, paging, export."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core import places, timeutil
+from models import CaseStatus, Role, Street
+from tests.factories import START, case_in_status, make_place, make_unit, make_user, register
+
+PAGE = "from pages import cases\ncases.render()\n"
+
+
+@pytest.fixture(autouse=True)
+def _fresh():
+    places.invalidate()
+    yield
+    places.invalidate()
+
+
+@pytest.fixture()
+def three(session):
+    admin = make_user(session, Role.ADMIN)
+    unit = make_unit(session, name="区住房城乡建委")
+    street, _, grid = make_place(session)
+    a = register(
+        session, admin, title="小区物业管理不到位", content="电梯长期故障，物业不修", grid_id=grid.id
+    )
+    b = register(
+        session, admin, title="物业费收取不合理", content="乱收费", received_on=START + timedelta(days=1)
+    )
+    c = case_in_status(
+        session, CaseStatus.HANDLING, actor=admin, unit=unit, title="安置房产权证办理", content="多年未办证"
+    )
+    return admin, unit, a, b, c
+
+
+def _open(monkeypatch, user, **params) -> AppTest:
+    monkeypatch.setattr("widgets.session.current_user", lambda: user)
+    at = AppTest.from_string(PAGE, default_timeout=30)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at = at.run()
+    assert not at.exception
+    return at
+
+
+def _numbers(at: AppTest) -> list[str]:
+    return list(at.dataframe[0].value["案件编号"]) if at.dataframe else []
+
+
+def _search(at: AppTest, q: str) -> AppTest:
+    at = at.text_input(key="pd_cl_q").input(q).run()
+    assert not at.exception
+    return at
+
+
+def test_finds_a_case_by_its_number_and_by_a_word_of_its_content(session, monkeypatch, three):
+    admin, _, a, b, c = three
+    at = _open(monkeypatch, admin)
+    assert _numbers(at) == [b.number, c.number, a.number]  # latest received first, then newest
+    assert _numbers(_search(at, a.number)) == [a.number]
+    assert at.query_params["q"] == a.number
+    assert _numbers(_search(at, "长期故障")) == [a.number]
+    assert _numbers(_search(at, "办证")) == [c.number]
+    overdue = (timeutil.today() - date(2025, 3, 18)).days  # received 2025-03-03, 15 days to triage
+    assert list(_search(at, a.number).dataframe[0].value["期限"][0]) == [f"超期 {overdue} 天 · 2025年3月18日"]
+    at = _search(at, "办证")
+    frame = at.dataframe[0].value
+    assert list(frame.columns[:4]) == ["案件编号", "状态", "期限", "标题"]
+    assert frame.iloc[0]["状态"] == "办理中" and frame.iloc[0]["责任单位"] == "区住房城乡建委"
+    at = _search(at, "")
+    street = session.get(Street, a.street_id)
+    assert at.dataframe[0].value.set_index("案件编号").loc[a.number, "街道/镇"] == street.name
+
+
+def test_a_search_that_finds_nothing_says_so(session, monkeypatch, three):
+    at = _search(_open(monkeypatch, three[0]), "不存在的词语")
+    assert at.info[0].value == "没有符合条件的案件。"
+    assert at.caption[0].value == "共 0 件 · 第 1 页，共 1 页"
+
+
+def test_url_parameters_restore_a_filter(session, monkeypatch, three):
+    admin, unit, a, b, c = three
+    at = _open(monkeypatch, admin, status="handling,registered", unit=str(unit.id), sort="received_on")
+    assert at.multiselect(key="pd_cl_status").value == ["handling", "registered"]
+    assert at.selectbox(key="pd_cl_unit").value == unit.id
+    assert at.selectbox(key="pd_cl_sort").value == "received_on"
+    assert _numbers(at) == [c.number]
+    assert "更多筛选（已选 1 项）" in [e.label for e in at.expander]
+
+
+def test_changing_a_filter_puts_it_in_the_url_and_starts_at_page_one(session, monkeypatch, three):
+    admin, _, a, b, c = three
+    at = _open(monkeypatch, admin)
+    at = at.multiselect(key="pd_cl_status").select("registered").run()
+    assert at.query_params["status"] == "registered"
+    assert _numbers(at) == [b.number, a.number]
+    at = at.checkbox(key="pd_cl_overdue").check().run()
+    assert at.query_params["overdue"] == "1" and _numbers(at) == [b.number, a.number]  # due in March 2025
+
+
+def test_paging_is_done_in_the_database_and_shown(session, monkeypatch, three):
+    monkeypatch.setattr("widgets.case_filters.PAGE_SIZES", (2, 50))
+    admin, _, a, b, c = three
+    at = _open(monkeypatch, admin, page_size="2")
+    assert _numbers(at) == [b.number, c.number]
+    assert at.caption[0].value == "共 3 件 · 第 1 页，共 2 页"
+    at = at.pagination[0].select(2).run()
+    assert _numbers(at) == [a.number]
+    assert at.caption[0].value == "共 3 件 · 第 2 页，共 2 页"
+    assert at.query_params["page"] == "2"
+    at = _open(monkeypatch, admin, page_size="2", page="2")  # a shared link opens the same page
+    assert _numbers(at) == [a.number]
+
+
+def test_a_handler_sees_only_his_unit_s_cases_and_cannot_export(session, monkeypatch, three):
+    _, unit, a, b, c = three
+    at = _open(monkeypatch, make_user(session, Role.HANDLER, unit=unit))
+    assert _numbers(at) == [c.number]
+    assert not at.get("download_button")
+
+
+def test_the_export_button_is_offered_to_the_office(session, monkeypatch, three):
+    at = _open(monkeypatch, three[0])
+    [button] = at.get("download_button")
+    assert button.proto.label == "导出 Excel"
+
+
+def test_a_mediator_may_not_open_it(session, monkeypatch):
+    at = _open(monkeypatch, make_user(session, Role.MEDIATOR))
+    assert at.error[0].value == "您没有执行此操作的权限。"
+
+
+def test_coming_back_without_parameters_brings_back_the_last_filter(session, monkeypatch, three):
+    admin, _, a, b, c = three
+    at = _open(monkeypatch, admin, status="handling")
+    assert _numbers(at) == [c.number]
+    at.query_params.clear()  # back from a case file, or through the menu
+    at = at.run()
+    assert _numbers(at) == [c.number] and at.query_params["status"] == "handling"
+    at = at.button(key="pd_cl_reset").click().run()
+    assert len(_numbers(at)) == 3 and "status" not in at.query_params
+
+
+def test_sorting_by_deadline_puts_cases_without_one_last(session, monkeypatch, three):
+    admin, _, a, b, c = three
+    replied = case_in_status(session, CaseStatus.REPLIED, actor=admin)  # no running deadline
+    # a: triage due 2025-03-18, b: 2025-03-19, c: handling due 2025-05-06
+    at = _open(monkeypatch, admin, sort="due_on")
+    assert _numbers(at) == [a.number, b.number, c.number, replied.number]
+    at = _open(monkeypatch, admin, sort="-due_on")
+    assert _numbers(at) == [c.number, b.number, a.number, replied.number]

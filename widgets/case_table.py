@@ -1,0 +1,133 @@
+"""Case display pieces for the desk pages: text that stays text, links to the case file, the case table."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from core.case_list import CaseRow
+from i18n import get_language, label, t
+from widgets.deadline import describe
+
+CASE_URL_PATH = "case"  # the case file page, which reads st.query_params["id"]
+_MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character CommonMark can escape
+ALERT_COLOURS = {"red": "#ffcdd2", "yellow": "#ffe0b2", "green": "#dcedc8"}  # light tints, dark text
+
+
+def md_escape(text: object) -> str:
+    """Return text that Markdown shows literally (user input and messages quoting it)."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text or ""))
+
+
+def field_error(message: str | None) -> None:
+    """Show a form field's error right under it, in red, as plain text."""
+    if message:
+        st.caption(f":red[{md_escape(message)}]")
+
+
+def _case_file_placeholder() -> None:
+    st.info(t("desk.case_file_missing"))
+
+
+def case_page() -> st.Page:
+    """Return a Page that resolves to the case file page the shell registers under CASE_URL_PATH."""
+    return st.Page(_case_file_placeholder, title=t("desk.open_case"), url_path=CASE_URL_PATH)
+
+
+def case_link(case_id: int, text: str, *, icon: str | None = ":material/folder_open:") -> None:
+    """Show a link that opens the case file of one case in this tab."""
+    st.page_link(case_page(), label=md_escape(text), icon=icon, query_params={"id": str(case_id)})
+
+
+def open_case(case_id: int) -> None:
+    """Switch to the case file of one case."""
+    st.switch_page(case_page(), query_params={"id": str(case_id)})
+
+
+def date_format() -> str:
+    """Return the date format of table columns in the current language."""
+    return "YYYY年M月D日" if get_language() == "zh_CN" else "YYYY-MM-DD"
+
+
+def _record(r: CaseRow, deadline: list[str]) -> dict:
+    """Return one table row: what a clerk scans first (number, status, deadline, title) on the left."""
+    return {
+        t("export.number"): r.number,
+        t("export.status"): label("status", r.status),
+        t("export.due_on"): deadline,
+        t("export.title"): r.title,
+        t("export.petitioners"): r.petitioners,
+        t("export.subject"): label("subject", r.subject),
+        t("export.channel"): label("channel", r.channel),
+        t("export.received_on"): r.received_on,
+        t("export.stage"): label("stage", r.stage) if r.stage else "",
+        t("export.street"): r.street or "",
+        t("export.unit"): r.unit or "",
+    }
+
+
+def case_frame(rows: list[CaseRow], today: date, cal) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Return the table of a page of cases with localized headers and values, and each deadline's colour."""
+    records, colours = [], {}
+    for r in rows:
+        d = describe(r.due_on, r.due_provisional, today, cal, paused=r.status == "paused")
+        records.append(_record(r, [d.text] if d.text else []))
+        if d.text:
+            colours[d.text] = ALERT_COLOURS.get(d.alert or "", "gray")
+    return pd.DataFrame.from_records(records), colours
+
+
+def case_table(rows: list[CaseRow], today: date, cal, *, key: str) -> int | None:
+    """Show the cases as a table (deadline as a label coloured by alert); return the id of the row picked."""
+    frame, colours = case_frame(rows, today, cal)
+    config = {
+        t("export.received_on"): st.column_config.DateColumn(format=date_format()),
+        t("export.title"): st.column_config.TextColumn(width="large"),
+        # A read-only multiselect column shows each deadline as a coloured label, like the badge elsewhere.
+        t("export.due_on"): st.column_config.MultiselectColumn(
+            width=250, options=list(colours), color=list(colours.values()) or None
+        ),
+    }
+    event = st.dataframe(
+        frame,
+        key=key,
+        hide_index=True,
+        width="stretch",
+        height="content",
+        column_config=config,
+        on_select="rerun",
+        selection_mode="single-row",
+    )
+    picked = event.selection.rows if event is not None else []
+    return rows[picked[0]].id if picked and picked[0] < len(rows) else None
+
+
+# --- a pager whose page the code can move without writing to the widget's state ----------------------
+# st.pagination keeps the page the user clicked; when the code must move it (a new filter starts at page 1,
+# a shared link names page 5, fewer pages remain) a fresh widget is started with that page as its default.
+
+
+def _pager_key(key: str) -> str:
+    return f"{key}_{st.session_state.get(key + '.gen', 0)}"
+
+
+def pager_page(key: str) -> int:
+    """Return the page the pager `key` is at (1 before it was first drawn)."""
+    return int(st.session_state.get(_pager_key(key)) or st.session_state.get(key + ".page", 1))
+
+
+def set_pager(key: str, page: int) -> None:
+    """Move the pager `key` to `page` the next time it is drawn."""
+    if pager_page(key) != page:
+        st.session_state[key + ".gen"] = st.session_state.get(key + ".gen", 0) + 1
+    st.session_state[key + ".page"] = page
+
+
+def pager(key: str, pages: int) -> None:
+    """Show the pager when there is more than one page."""
+    if pages > 1:
+        page = min(pager_page(key), pages)
+        st.pagination(pages, default=page, key=_pager_key(key), max_visible_pages=9)

@@ -1,0 +1,41 @@
+"""Street → community → grid pickers: each list narrows to the one chosen before it."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core import db, places
+from i18n import t
+
+
+def _reset(*keys: str) -> None:
+    for key in keys:
+        st.session_state[key] = None
+
+
+def _select(column, label_key: str, choices, key: str, on_change=None, args=()) -> int | None:
+    names = places.names(choices)
+    if st.session_state.get(key) not in names:
+        st.session_state[key] = None  # the parent changed, or a stale id from another database
+    return column.selectbox(
+        t(label_key),
+        list(names),
+        index=None,
+        key=key,
+        format_func=lambda v: names.get(v, str(v)),
+        placeholder=t("desk.place.choose"),
+        on_change=on_change,
+        args=args,
+    )
+
+
+def place_picker(prefix: str) -> tuple[int | None, int | None, int | None]:
+    """Show the three pickers side by side (keys prefix + "street_id" …); return the chosen ids."""
+    keys = (f"{prefix}street_id", f"{prefix}community_id", f"{prefix}grid_id")
+    cols = st.columns(3)
+    with db.session_scope() as session:
+        street = _select(cols[0], "desk.place.street", places.streets(session), keys[0], _reset, keys[1:])
+        communities = places.communities(session, street)
+        community = _select(cols[1], "desk.place.community", communities, keys[1], _reset, keys[2:])
+        grid = _select(cols[2], "desk.place.grid", places.grids(session, community), keys[2])
+    return street, community, grid
