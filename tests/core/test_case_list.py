@@ -71,6 +71,24 @@ def test_text_search_matches_title_and_content_substrings(session, three):
     assert _numbers(session, admin, q="燃气管道") == []
 
 
+def test_a_name_and_a_text_hit_are_counted_once_and_many_hits_page_the_same(session, three, monkeypatch):
+    admin, a, b, c = three
+    d = f.register(session, admin, title="王建国反映楼道漏水", content="顶楼渗水", request="维修")
+    e = f.register(session, admin, title="王建国再次反映", petitioners=[f.person_in(name="王建国")])
+    rows, total = case_list.search_cases(session, admin, CaseFilter(q="王建国", sort="number"), TODAY)
+    assert total == 3 and [r.number for r in rows] == [a.number, d.number, e.number]  # e: by name and text
+    monkeypatch.setattr(case_list, "DENSE_HITS", 0)  # the plan for many hits gives the same answer
+    rows, total = case_list.search_cases(session, admin, CaseFilter(q="王建国", sort="number"), TODAY)
+    assert total == 3 and [r.number for r in rows] == [a.number, d.number, e.number]
+    rows, total = case_list.search_cases(
+        session,
+        admin,
+        CaseFilter(q="王建国", status=["registered"], page_size=1, page=2, sort="number"),
+        TODAY,
+    )
+    assert total == 3 and [r.number for r in rows] == [d.number]
+
+
 def test_filters_sort_and_paging(session, three):
     admin, a, b, c = three
     assert _numbers(session, admin, status=["handling"]) == [c.number]
