@@ -126,11 +126,28 @@ def from_params(params: dict[str, str]) -> CaseFilter:
     )
 
 
+TEXT_COUNT_CAP = 10_000  # a text search counts its hits up to here; more is shown as "more than 10,000"
+DENSE_HITS = 2000  # a text search with more hits than this reads along an index instead of sorting them
+
+
+@dataclass(frozen=True)
+class _TextMatch:
+    """What a text query finds: its hit count (at most TEXT_COUNT_CAP + 1) and, when few, their ids."""
+
+    hits: int
+    ids: list[int] | None  # every hit when there are at most DENSE_HITS, else None
+    named: list[int]  # the cases found by a party's name
+
+
 def _is_text_query(q: str) -> bool:
     """Return whether the box holds words to look up in names and the text index (not a number)."""
-    return (
-        bool(q) and not (_NUMBER.match(q) or _ID_NUMBER.match(q) or _PHONE.match(q)) and search.searchable(q)
-    )
+    plain = not (_NUMBER.match(q) or _ID_NUMBER.match(q) or _PHONE.match(q))
+    return bool(q) and plain and search.searchable(q)
+
+
+def count_is_capped(f: CaseFilter, total: int) -> bool:
+    """Return whether `total` from search_cases is a lower bound ("more than TEXT_COUNT_CAP")."""
+    return _is_text_query(f.q) and total > TEXT_COUNT_CAP
 
 
 def _indexed_ids(session: Session, q: str):
@@ -139,29 +156,39 @@ def _indexed_ids(session: Session, q: str):
     return select(text.subquery().c.id)
 
 
-def _named_ids(q: str):
-    """Return a SELECT of the ids of cases with a party named `q`."""
-    return select(CaseParty.case_id).join(Person, Person.id == CaseParty.person_id).where(Person.name == q)
+def _text_match(session: Session, q: str) -> _TextMatch:
+    """Find a text query's hits: by name and in the text index; few are listed, many only counted to the cap."""
+    people = select(CaseParty.case_id).join(Person, Person.id == CaseParty.person_id)
+    named = sorted(set(session.exec(people.where(Person.name == q).limit(TEXT_COUNT_CAP)).all()))
+    capped = _indexed_ids(session, q).limit(TEXT_COUNT_CAP + 1).subquery()
+    indexed = session.exec(select(func.count()).select_from(capped)).one()
+    if indexed + len(named) <= DENSE_HITS:
+        ids = sorted(set(session.exec(_indexed_ids(session, q)).all()) | set(named))
+        return _TextMatch(len(ids), ids, named)
+    hits = indexed
+    if named and indexed <= TEXT_COUNT_CAP:  # add the named cases the text index did not find
+        every = _indexed_ids(session, q).subquery()
+        both = session.exec(select(func.count()).select_from(every).where(every.c.id.in_(named))).one()
+        hits = min(indexed + len(named) - both, TEXT_COUNT_CAP + 1)
+    return _TextMatch(hits, None, named)
 
 
-def _text_ids(session: Session, q: str):
-    """Return a SELECT of the ids of cases with a party named `q` or whose text contains it."""
-    # UNION ALL inside IN: the database keeps one id set, with no sort to remove duplicates.
-    return sa.union_all(_indexed_ids(session, q), _named_ids(q))
+def _text_condition(session: Session, q: str, match: _TextMatch):
+    """Return the condition of a text query, shaped so the database reads few rows for one page."""
+    if match.ids is not None:
+        return Case.id.in_(match.ids)  # few hits: the primary key finds them, a small sort orders them
+    column = Case.id
+    if session.connection().dialect.name == "sqlite":
+        # "id + 0" keeps SQLite from driving the query by id: it walks the index of the sort column (or of
+        # another filter) and stops after one page instead of sorting every hit. PostgreSQL finds that plan
+        # itself from a plain IN, which it turns into a semi-join.
+        column = Case.id + 0
+    condition = column.in_(_indexed_ids(session, q))
+    # The named cases are a short list; an OR only when there are some keeps the plain IN's plan otherwise.
+    return sa.or_(condition, column.in_(match.named)) if match.named else condition
 
 
-def _text_hits(session: Session, q: str) -> int:
-    """Return how many cases a text query finds: the index's hits plus named cases the index missed."""
-    indexed = _indexed_ids(session, q).subquery()
-    hits = session.exec(select(func.count()).select_from(indexed)).one()
-    named = set(session.exec(_named_ids(q)).all())
-    if named:
-        both = select(func.count()).select_from(indexed).where(indexed.c.id.in_(sorted(named)))
-        hits += len(named) - session.exec(both).one()
-    return hits
-
-
-def _query_condition(session: Session, q: str, dense: bool = False):
+def _query_condition(session: Session, q: str, match: _TextMatch | None = None):
     """Return the WHERE condition for the free-text box: number, ID number, phone, name or text."""
     if _NUMBER.match(q):
         q = q.upper()
@@ -173,19 +200,16 @@ def _query_condition(session: Session, q: str, dense: bool = False):
         return Case.id.in_(people.where(Person.id_number == q.upper()))
     if _PHONE.match(q):
         return Case.id.in_(people.where(Person.phone == q))
-    if search.searchable(q):
-        # Many hits: "id + 0" keeps the planner from driving the query by id, so it walks the index of the
-        # sort column (or of another filter) and stops after one page, instead of sorting every hit.
-        column = Case.id + 0 if dense else Case.id
-        return column.in_(_text_ids(session, q))
+    if match is not None:
+        return _text_condition(session, q, match)
     by_name = Case.id.in_(people.where(Person.name == q))
     return sa.or_(by_name, Case.title.contains(q, autoescape=True))
 
 
-def _conditions(session: Session, f: CaseFilter, today: date, dense: bool = False) -> list:
+def _conditions(session: Session, f: CaseFilter, today: date, match: _TextMatch | None = None) -> list:
     conds = []
     if f.q:
-        conds.append(_query_condition(session, f.q, dense))
+        conds.append(_query_condition(session, f.q, match))
     simple = (
         (Case.status, f.status),
         (Case.channel, f.channel),
@@ -237,27 +261,28 @@ def _names_by_case(session: Session, user: User, cases: list[Case]) -> dict[int,
     return {cid: "、".join(n[:3]) + ("等" if len(n) > 3 else "") for cid, n in names.items()}
 
 
-DENSE_HITS = 2000  # a text search with more hits than this reads along an index instead of sorting them
-
-
 def search_cases(session: Session, user: User, f: CaseFilter, today: date) -> tuple[list[CaseRow], int]:
-    """Return one page of the cases the user may see that match the filter, and the total count."""
+    """Return one page of the cases the user may see that match the filter, and the total count.
+
+    A text search counts at most TEXT_COUNT_CAP + 1 cases (see count_is_capped); its pages are not clamped.
+    """
     permissions.require(user, "case.view")
-    hits = None
-    if _is_text_query(f.q):
-        hits = _text_hits(session, f.q)
-        if hits == 0:
-            return [], 0
-    conds = _conditions(session, f, today, dense=bool(hits and hits > DENSE_HITS))
+    match = _text_match(session, f.q) if _is_text_query(f.q) else None
+    if match is not None and match.hits == 0:
+        return [], 0
+    conds = _conditions(session, f, today, match)
     base = select(Case).where(*conds)
     scoped = permissions.scope_cases(base, user)
-    if hits is not None and len(conds) == 1 and scoped is base:
-        total = hits  # nothing else narrows the hits: they are the total
+    if match is not None and len(conds) == 1 and scoped is base:
+        total = match.hits  # nothing else narrows the hits: they are the total
+    elif match is not None:
+        capped = permissions.scope_cases(select(Case.id).where(*conds), user).limit(TEXT_COUNT_CAP + 1)
+        total = session.exec(select(func.count()).select_from(capped.subquery())).one()
     else:
         total = session.exec(
             permissions.scope_cases(select(func.count()).select_from(Case).where(*conds), user)
         ).one()
-    page = max(1, min(f.page, max(1, -(-total // f.page_size))))
+    page = max(1, f.page if count_is_capped(f, total) else min(f.page, -(-total // f.page_size)))
     cases = list(
         session.exec(scoped.order_by(*_order(f.sort)).offset((page - 1) * f.page_size).limit(f.page_size))
     )
@@ -331,7 +356,7 @@ def export_xlsx(session: Session, user: User, f: CaseFilter, today: date) -> tup
         for r in rows:
             ws.append(_export_values(r, label))
         written += len(rows)
-        if not rows or page * chunk.page_size >= total:
+        if len(rows) < chunk.page_size or (not count_is_capped(f, total) and page * chunk.page_size >= total):
             break
         page += 1
     buffer = io.BytesIO()

@@ -65,7 +65,10 @@ def _results(user, f: CaseFilter, today: date) -> tuple[CaseFilter, int]:
     f, pages = _clamp(f, total)
     filters.write_url(f)
     head = st.columns([4, 1], vertical_alignment="center")
-    head[0].caption(t("desk.cases.found", total=fmt_int(total), page=f.page, pages=fmt_int(pages)))
+    capped = case_list.count_is_capped(f, total)
+    shown = case_list.TEXT_COUNT_CAP if capped else total
+    found = "desk.cases.found_capped" if capped else "desk.cases.found"
+    head[0].caption(t(found, total=fmt_int(shown), page=f.page, pages=fmt_int(pages)))
     with head[1]:
         _export_button(user, f, today, total)
     if not rows:

@@ -89,6 +89,20 @@ def test_a_name_and_a_text_hit_are_counted_once_and_many_hits_page_the_same(sess
     assert total == 3 and [r.number for r in rows] == [d.number]
 
 
+def test_a_text_search_counts_up_to_a_cap_and_still_pages_and_exports_everything(session, three, monkeypatch):
+    admin, a, b, c = three
+    monkeypatch.setattr(case_list, "TEXT_COUNT_CAP", 1)
+    flt = CaseFilter(q="物业", sort="number", page_size=1)
+    rows, total = case_list.search_cases(session, admin, flt, TODAY)
+    assert (total, case_list.count_is_capped(flt, total)) == (2, True)  # "more than 1"
+    rows, _ = case_list.search_cases(
+        session, admin, CaseFilter(q="物业", sort="number", page_size=1, page=2), TODAY
+    )
+    assert [r.number for r in rows] == [b.number]
+    assert case_list.export_xlsx(session, admin, CaseFilter(q="物业"), TODAY)[1] == 2
+    assert not case_list.count_is_capped(CaseFilter(), 5000)  # a count without text is exact
+
+
 def test_filters_sort_and_paging(session, three):
     admin, a, b, c = three
     assert _numbers(session, admin, status=["handling"]) == [c.number]

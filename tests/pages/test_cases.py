@@ -154,3 +154,10 @@ def test_sorting_by_deadline_puts_cases_without_one_last(session, monkeypatch, t
     assert _numbers(at) == [a.number, b.number, c.number, replied.number]
     at = _open(monkeypatch, admin, sort="-due_on")
     assert _numbers(at) == [c.number, b.number, a.number, replied.number]
+
+
+def test_a_text_search_with_very_many_hits_says_more_than(session, monkeypatch, three):
+    monkeypatch.setattr("core.case_list.TEXT_COUNT_CAP", 1)
+    at = _search(_open(monkeypatch, three[0]), "物业")
+    assert at.caption[0].value == "超过 1 件 · 第 1 页，可翻阅前 1 页；加筛选条件可缩小范围"
+    assert len(_numbers(at)) == 3  # "物业" is in every request of the fixture
