@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextvars
 import tomllib
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 LANGUAGES = {"zh_CN": "中文", "en": "English"}
@@ -26,7 +26,7 @@ def _flatten(prefix: str, table: dict, out: dict[str, str]) -> None:
             out[full] = str(value)
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalog(language: str) -> dict[str, str]:
     """Return the merged flat catalog of one language."""
     out: dict[str, str] = {}

@@ -18,11 +18,8 @@ SQLModel.metadata.naming_convention = {
 }
 
 
-class StrEnum(str, enum.Enum):
+class StrEnum(enum.StrEnum):
     """An enum whose members are their string values (stored as VARCHAR, never a native DB enum)."""
-
-    def __str__(self) -> str:
-        return self.value
 
 
 def enum_type(enum_cls: type[enum.Enum], length: int = 32) -> sa.Enum:

@@ -173,7 +173,7 @@ class Case(SQLModel, table=True):
     due_provisional: bool = Field(default=False)
     updated_at: datetime = created_field()
     updated_by_id: int | None = Field(default=None, foreign_key="user.id")
-    version: int = Field(default=1)
+    version: int = version_field()
 
 
 class CaseParty(SQLModel, table=True):
