@@ -10,6 +10,7 @@ from i18n import label, t
 from models import Unit
 from widgets import session as session_widget
 from widgets.guard import require_page
+from widgets.text import field_error
 
 ERRORS = "pd_account_errors"
 PASSWORD_CHANGED = "pd_password_changed"  # read by pages/sign_in.py after the old cookie stops working
@@ -31,11 +32,6 @@ def _change_password() -> None:
     for key in ("pd_acc_old", "pd_acc_new", "pd_acc_again"):
         state[key] = ""
     state[ERRORS], state[PASSWORD_CHANGED] = {}, True
-
-
-def _error_under(errors: dict, field: str) -> None:
-    if errors.get(field):
-        st.caption(f":red[{errors[field]}]")
 
 
 def _facts(user) -> None:
@@ -60,7 +56,7 @@ def render() -> None:
         st.text_input(
             t("auth.old_password"), key="pd_acc_old", type="password", autocomplete="current-password"
         )
-        _error_under(errors, "old_password")
+        field_error(errors.get("old_password"))
         st.text_input(
             t("auth.new_password"),
             key="pd_acc_new",
@@ -68,9 +64,9 @@ def render() -> None:
             help=t("auth.password_rules"),
             autocomplete="new-password",
         )
-        _error_under(errors, "new_password")
+        field_error(errors.get("new_password"))
         st.text_input(
             t("auth.password_repeat"), key="pd_acc_again", type="password", autocomplete="new-password"
         )
-        _error_under(errors, "again")
+        field_error(errors.get("again"))
         st.form_submit_button(t("auth.change_password"), type="primary", on_click=_change_password)

@@ -13,9 +13,9 @@ from core.timeutil import today
 from i18n import label, t
 from i18n.format import fmt_date, fmt_datetime, fmt_int
 from widgets import case_actions, case_header, parties, timeline
-from widgets.case_header import md
 from widgets.guard import require_page
 from widgets.session import same_tab_link
+from widgets.text import md
 
 
 def _case_id() -> int | None:

@@ -13,9 +13,10 @@ from models import Category, Route
 from widgets import intake_form as form
 from widgets import intake_sections as sections
 from widgets import session as session_widget
-from widgets.case_table import case_link, field_error
+from widgets.case_table import case_link
 from widgets.guard import require_page
 from widgets.intake_repeats import linked_id, repeat_panel
+from widgets.text import field_error
 
 DONE = form.PREFIX + "done"  # the registered case, shown until the clerk starts the next one
 

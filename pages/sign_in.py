@@ -11,6 +11,7 @@ from core.config import get_settings
 from core.errors import PermissionDenied, ValidationError
 from i18n import t
 from widgets import session as session_widget
+from widgets.text import field_error
 
 log = logging.getLogger(__name__)
 ERRORS = "pd_setup_errors"
@@ -27,11 +28,6 @@ def render() -> None:
         _sign_in()
     else:
         _setup()
-
-
-def _error_under(errors: dict, field: str) -> None:
-    if errors.get(field):
-        st.caption(f":red[{errors[field]}]")
 
 
 def _create_admin() -> None:
@@ -65,9 +61,9 @@ def _setup() -> None:
     errors = st.session_state.get(ERRORS) or {}
     with st.form("pd_setup", enter_to_submit=False):
         st.text_input(t("auth.username"), key="pd_setup_username", max_chars=40, autocomplete="username")
-        _error_under(errors, "username")
+        field_error(errors.get("username"))
         st.text_input(t("auth.display_name"), key="pd_setup_display_name", max_chars=40)
-        _error_under(errors, "display_name")
+        field_error(errors.get("display_name"))
         st.text_input(
             t("auth.password"),
             key="pd_setup_password",
@@ -75,11 +71,11 @@ def _setup() -> None:
             help=t("auth.password_rules"),
             autocomplete="new-password",
         )
-        _error_under(errors, "password")
+        field_error(errors.get("password"))
         st.text_input(
             t("auth.password_repeat"), key="pd_setup_password2", type="password", autocomplete="new-password"
         )
-        _error_under(errors, "password2")
+        field_error(errors.get("password2"))
         st.checkbox(t("auth.setup_load_demo"), key="pd_setup_demo")
         st.form_submit_button(t("auth.setup_submit"), type="primary", on_click=_create_admin)
     if errors.get("_form"):

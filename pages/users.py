@@ -13,6 +13,7 @@ from i18n import label, t
 from models import Role
 from widgets import session as session_widget
 from widgets.guard import require_page
+from widgets.text import field_error
 
 FLASH = "pd_users_flash"
 NEW_ERRORS = "pd_users_new_errors"
@@ -168,22 +169,17 @@ def _create_user() -> None:
     s[FLASH] = ("success", t("auth.user_created", username=username))
 
 
-def _error_under(errors: dict, field: str) -> None:
-    if errors.get(field):
-        st.caption(f":red[{errors[field]}]")
-
-
 def _new_user_form(units) -> None:
     errors = st.session_state.get(NEW_ERRORS) or {}
     with st.form("pd_new_user", enter_to_submit=False):
         st.text_input(t("auth.username"), key="pd_new_username", max_chars=40)
-        _error_under(errors, "username")
+        field_error(errors.get("username"))
         st.text_input(t("auth.display_name"), key="pd_new_name", max_chars=40)
-        _error_under(errors, "display_name")
+        field_error(errors.get("display_name"))
         _role_select("pd_new_role")
-        _error_under(errors, "role")
+        field_error(errors.get("role"))
         _unit_select(units, "pd_new_unit")
-        _error_under(errors, "unit_id")
+        field_error(errors.get("unit_id"))
         st.text_input(
             t("auth.initial_password"),
             key="pd_new_pw",
@@ -191,9 +187,9 @@ def _new_user_form(units) -> None:
             help=t("auth.password_rules"),
             autocomplete="new-password",
         )
-        _error_under(errors, "password")
+        field_error(errors.get("password"))
         st.text_input(t("auth.oidc_subject"), key="pd_new_oidc")
-        _error_under(errors, "oidc_subject")
+        field_error(errors.get("oidc_subject"))
         st.form_submit_button(t("auth.create_user"), type="primary", on_click=_create_user)
 
 

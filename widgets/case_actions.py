@@ -12,7 +12,7 @@ from core import case_file, db, timeutil, workflow
 from core.errors import PetitionDeskError, StaleVersion, ValidationError
 from i18n import label, t
 from models import MeetingKind, Outcome, PauseKind, Route, Satisfaction
-from widgets.case_header import md
+from widgets.text import field_error, md
 from widgets.timeline import field_name
 
 OPEN = "pd_case_dialog"  # {"case_id", "version", "action"} of the open dialog
@@ -198,8 +198,7 @@ def _body(file: case_file.CaseFile, user, version: int, action: str) -> None:
     with st.form(f"pd_act_form_{case.id}_{action}", border=False):
         for spec in SPECS[action]:
             _input(file, action, spec, units)
-            if spec.name in errors:
-                st.caption(f":red[{md(errors.pop(spec.name))}]")
+            field_error(errors.pop(spec.name, None))
         for message in errors.values():
             st.error(message)
         st.form_submit_button(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 
 from core.case_file import PETITIONER_WINDOWS, CaseFile, StageDue
@@ -11,13 +9,7 @@ from i18n import label, t
 from i18n.format import fmt_date
 from models import CaseStatus
 from widgets.deadline import deadline_badge
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=&])")
-
-
-def md(value) -> str:
-    """Return user text escaped so that Markdown shows it literally (no links, emphasis, HTML or colours)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(value or "")).replace("\n", " ")
+from widgets.text import md
 
 
 def show(file: CaseFile) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import pandas as pd
@@ -11,21 +10,10 @@ import streamlit as st
 from core.case_list import CaseRow
 from i18n import get_language, label, t
 from widgets.deadline import describe
+from widgets.text import md_escape
 
 CASE_URL_PATH = "case"  # the case file page, which reads st.query_params["id"]
-_MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character CommonMark can escape
 ALERT_COLOURS = {"red": "#ffcdd2", "yellow": "#ffe0b2", "green": "#dcedc8"}  # light tints, dark text
-
-
-def md_escape(text: object) -> str:
-    """Return text that Markdown shows literally (user input and messages quoting it)."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text or ""))
-
-
-def field_error(message: str | None) -> None:
-    """Show a form field's error right under it, in red, as plain text."""
-    if message:
-        st.caption(f":red[{md_escape(message)}]")
 
 
 def _case_file_placeholder() -> None:

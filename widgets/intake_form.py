@@ -16,7 +16,7 @@ from core.errors import ValidationError
 from core.validation import check_id_number, check_phone, gender_from_id
 from i18n import t
 from i18n.format import fmt_date
-from widgets.case_table import field_error
+from widgets.text import field_error
 
 PREFIX = "pd_in_"
 ERRORS = PREFIX + "errors"  # field -> [message, the field's value when it was refused]

@@ -8,7 +8,7 @@ from core import db
 from core.repeats import RepeatCandidate, find_repeats
 from i18n import label, t
 from i18n.format import fmt_date
-from widgets.case_table import md_escape
+from widgets.text import md_escape
 
 SIGNATURE, HITS = "pd_in_repeat_sig", "pd_in_repeat_hits"
 LINKED = "pd_in_repeat_of"  # {"id", "number", "barred"} of the earlier case the new one repeats

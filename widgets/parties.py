@@ -7,7 +7,7 @@ import streamlit as st
 from core import db, pii
 from core.errors import PetitionDeskError
 from i18n import label, t
-from widgets.case_header import md
+from widgets.text import md
 
 REVEALED = "pd_revealed"  # (case id, person id) -> {field: full value}, for this browser session only
 REVEAL_ERROR = "pd_reveal_error"

@@ -11,7 +11,7 @@ from core.workflow import TRANSITIONS, action_label
 from i18n import catalog, get_language, label, t
 from i18n.format import fmt_date, fmt_datetime
 from models import CaseEvent
-from widgets.case_header import md
+from widgets.text import md
 
 MAX_CHANGES = 8
 # Fields of the clock's bookkeeping, or too long for one line; the note and the case file show them.
