@@ -311,6 +311,21 @@ def _window_end(session: Session, stage: str, start: date) -> date:
     return clock.stage_due(clock.load_calendar(session), clock.load_limits(session), stage, start).on
 
 
+def _check_request(
+    session: Session, requested_on: date, received: date | None, received_field: str, window: str
+) -> None:
+    """Refuse a petitioner's request dated before he received the decision or after his 30-day window."""
+    errors = Errors()
+    errors.date("requested_on", requested_on, after=received, after_field=received_field)
+    if not errors.errors and requested_on > (end := _window_end(session, window, received)):
+        if window == "review_request":
+            message = t("workflow.error.review_window", date=end, received=received)
+        else:
+            message = t("workflow.error.reexam_window", date=end, received=received)
+        errors.add("requested_on", message)
+    errors.raise_if_any()
+
+
 def _enum(errors: Errors, field: str, enum_cls: type[Enum], value):
     try:
         return enum_cls(value)
@@ -777,12 +792,8 @@ def request_review(
 ) -> Case:
     """Record the petitioner's review request (复查), refused outside 30 days from receiving the reply."""
     with _step(session, actor, case_id, version, "request_review") as step:
-        case, errors = step.case, Errors()
-        received = case.reply_received_on
-        errors.date("requested_on", requested_on, after=received, after_field="reply_received_on")
-        if not errors.errors and requested_on > (end := _window_end(session, "review_request", received)):
-            errors.add("requested_on", t("workflow.error.review_window", date=end, received=received))
-        errors.raise_if_any()
+        case = step.case
+        _check_request(session, requested_on, case.reply_received_on, "reply_received_on", "review_request")
         case.status, case.review_requested_on = S.REVIEW_REQUESTED, requested_on
         _set_stage(session, case, "review", requested_on)
         return step.finish(note=note)
@@ -821,12 +832,9 @@ def request_reexam(
 ) -> Case:
     """Record a re-examination request (复核), refused outside 30 days from receiving the review decision."""
     with _step(session, actor, case_id, version, "request_reexam") as step:
-        case, errors = step.case, Errors()
+        case = step.case
         received = case.review_decision_received_on
-        errors.date("requested_on", requested_on, after=received, after_field="review_decision_received_on")
-        if not errors.errors and requested_on > (end := _window_end(session, "reexam_request", received)):
-            errors.add("requested_on", t("workflow.error.reexam_window", date=end, received=received))
-        errors.raise_if_any()
+        _check_request(session, requested_on, received, "review_decision_received_on", "reexam_request")
         case.status, case.reexam_requested_on = S.REEXAM_REQUESTED, requested_on
         _set_stage(session, case, "reexam", requested_on)
         return step.finish(note=note)
