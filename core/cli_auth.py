@@ -6,27 +6,11 @@ import argparse
 import getpass
 import sys
 
-from core import cli, db
-from core.cli import _engine
+from core import db
+from core.cli import _engine, command
 from core.errors import ValidationError
 from i18n import t
 from models import Role
-
-
-def command(name: str, help_text: str, configure):
-    """Register a subcommand in core.cli, and in __main__ too when it runs as `python -m core.cli`."""
-    # `python -m core.cli` runs the file as __main__, a second module whose COMMANDS would not see ours.
-    targets = [cli]
-    main = sys.modules.get("__main__")
-    if getattr(getattr(main, "__spec__", None), "name", None) == "core.cli":
-        targets.append(main)
-
-    def wrap(func):
-        for module in targets:
-            module.command(name, help_text, configure)(func)
-        return func
-
-    return wrap
 
 
 def _read_password() -> str:
