@@ -1670,24 +1670,16 @@ class _Builder:
         self.case_lead.append(lead or 0)
         for pid, role in dict.fromkeys(draft.parties):
             w.add("case_party", id=w.new_id("case_party"), case_id=cid, person_id=pid, role=role)
-        if lead:
+        units = [(lead, "lead"), *((u, "assist") for u in draft.assists)] if lead else []
+        for unit, role in units:
             w.add(
                 "case_unit",
                 id=w.new_id("case_unit"),
                 case_id=cid,
-                unit_id=lead,
-                role="lead",
+                unit_id=unit,
+                role=role,
                 assigned_on=lead_on,
             )
-            for u in draft.assists:
-                w.add(
-                    "case_unit",
-                    id=w.new_id("case_unit"),
-                    case_id=cid,
-                    unit_id=u,
-                    role="assist",
-                    assigned_on=lead_on,
-                )
         if draft.pause and draft.pause[1] <= self.today:
             kind, since, length = draft.pause
             end = since + timedelta(days=length)
