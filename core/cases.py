@@ -54,9 +54,10 @@ LEADER_CHANNELS = frozenset({Channel.LEADER_RECEPTION, Channel.ONSITE_OFFICE})
 NUMBER_ATTEMPTS = 8
 QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud and typed from paper
 QUERY_CODE_LENGTH = 8  # 32**8 = 2**40 codes
-# scrypt (memory-hard) with a per-case salt: a leaked database does not give the codes away cheaply,
-# while one check costs ~50 ms, fine for a self-service lookup of a single case.
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+# scrypt (memory-hard, 4 MiB) with a per-case salt: the code is 40 random bits, not a chosen password, so
+# ~5 ms a guess puts one case's code ~170 CPU-years away while registration stays fast. Stored hashes keep
+# their own parameters, so codes hashed at another cost still check.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**12, 8, 1
 
 REGISTER_FIELDS = (
     "number",

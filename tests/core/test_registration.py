@@ -64,10 +64,20 @@ def test_query_code_is_shown_once_and_only_its_hash_is_stored(session):
     done = register_case(session, make_user(session), case_data())
     code, stored = done.query_code, done.case.query_code_hash
     assert len(code) == 8 and code.isalnum() and code.upper() == code
-    assert code not in stored and stored.startswith("scrypt$16384$8$1$")
+    assert code not in stored and stored.startswith("scrypt$4096$8$1$")
     assert find_by_query_code(session, done.case.number, code.lower()).id == done.case.id
     assert find_by_query_code(session, done.case.number, "22222222") is None
     assert find_by_query_code(session, "JB-2025-999999", code) is None
+
+
+def test_a_query_code_hashed_at_an_earlier_cost_still_checks(monkeypatch):
+    monkeypatch.setattr(cases, "SCRYPT_N", 2**14)
+    stored = cases.hash_query_code("ABCD 2345")
+    monkeypatch.undo()
+    assert stored.startswith("scrypt$16384$8$1$")
+    assert cases.check_query_code("abcd2345", stored)
+    assert not cases.check_query_code("ABCD2346", stored)
+    assert not cases.check_query_code("ABCD2345", "bcrypt$x") and not cases.check_query_code("ABCD2345", None)
 
 
 def test_numbers_count_up_within_a_year_and_restart_in_another(session):
