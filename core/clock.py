@@ -207,8 +207,8 @@ def due_dates(case, cal: Calendar, limits: Mapping[str, StageLimit]) -> dict[str
     return out
 
 
-def _current_due(cal, limits, stage, start, paused_days, extension_days) -> Due | None:
-    if stage is None or start is None:
+def _current_due(cal, limits, stage, start, paused_days, extension_days, paused_since=None) -> Due | None:
+    if stage is None or start is None or paused_since is not None:  # no deadline runs while paused (中止)
         return None
     extension = (extension_days or 0) if stage == HANDLING else 0
     return stage_due(cal, limits, stage, start, paused_days=paused_days or 0, extension_days=extension)
@@ -216,7 +216,15 @@ def _current_due(cal, limits, stage, start, paused_days, extension_days) -> Due 
 
 def refresh_case(case, cal: Calendar, limits: Mapping[str, StageLimit]) -> None:
     """Set case.due_on and case.due_provisional from the case's current stage."""
-    due = _current_due(cal, limits, case.stage, case.stage_started_on, case.paused_days, case.extension_days)
+    due = _current_due(
+        cal,
+        limits,
+        case.stage,
+        case.stage_started_on,
+        case.paused_days,
+        case.extension_days,
+        case.paused_since,
+    )
     on, provisional = (due.on, due.provisional) if due else (None, False)
     if case.due_on != on:  # unchanged values are not written, so an untouched case stays clean
         case.due_on = on
@@ -295,7 +303,14 @@ def load_limits(session: Session) -> dict[str, StageLimit]:
     return out
 
 
-_COLUMNS = (Case.id, Case.stage, Case.stage_started_on, Case.paused_days, Case.extension_days)
+_COLUMNS = (
+    Case.id,
+    Case.stage,
+    Case.stage_started_on,
+    Case.paused_days,
+    Case.extension_days,
+    Case.paused_since,
+)
 _UPDATE = (
     sa.update(Case.__table__)
     .where(Case.__table__.c.id == sa.bindparam("b_id"))
@@ -313,8 +328,8 @@ def recompute_open_cases(session: Session, batch_size: int = 5000) -> int:
         stmt = sa.select(*_COLUMNS, Case.due_on, Case.due_provisional).where(Case.stage.is_not(None))
         rows = session.execute(stmt.where(Case.id > last_id).order_by(Case.id).limit(batch_size)).all()
         updates = []
-        for case_id, stage, start, paused, extension, due_on, provisional in rows:
-            due = _current_due(cal, limits, stage, start, paused, extension)
+        for case_id, stage, start, paused, extension, since, due_on, provisional in rows:
+            due = _current_due(cal, limits, stage, start, paused, extension, since)
             new = (due.on, due.provisional) if due else (None, False)
             if new != (due_on, bool(provisional)):
                 updates.append({"b_id": case_id, "b_due": new[0], "b_provisional": new[1]})

@@ -217,6 +217,16 @@ def test_set_day_adds_a_holiday_and_moves_the_deadline_on_it(session):
     }
 
 
+def test_a_holiday_edit_leaves_a_paused_case_without_a_deadline(session):
+    admin = add_user(session)
+    paused = add_case(session, "handling", D(2026, 5, 18), status="paused", paused_since=D(2026, 5, 25))
+    running = add_case(session, "handling", D(2026, 5, 18))  # + 60 = Fri 07-17
+    assert reload(session, paused) == (None, False)
+    holidays.set_day(session, admin, D(2026, 7, 17), False, "临时假日")
+    assert reload(session, paused) == (None, False)
+    assert reload(session, running) == (D(2026, 7, 20), False)  # Sat, Sun, then Mon 07-20
+
+
 def test_set_day_makes_a_sunday_a_working_day(session):
     holidays.set_day(session, add_user(session), D(2025, 10, 12), True, "国庆节")
     assert clock.load_calendar(session).is_workday(D(2025, 10, 12))
