@@ -63,7 +63,7 @@ PAGES: list[PageSpec] = [
         "casefile.page_reception",
         ":material/record_voice_over:",
         "nav.section_leaders",
-        "case.export",  # the roles of leaders' reception work: admin, registrar, supervisor, leader
+        "reception.view",
     ),
     PageSpec("users", "users", "auth.page_users", ":material/group:", "nav.section_admin", "user.manage"),
     PageSpec("audit", "audit", "auth.page_audit", ":material/fact_check:", "nav.section_admin", "audit.view"),

@@ -30,6 +30,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "case.withdraw": frozenset({A, R}),
     "case.take_charge": frozenset({L}),  # 包案
     "case.export": frozenset({A, R, S, L}),
+    # leaders' reception days (接访日): a leader sees his own, these roles may pick any leader's
+    "reception.view": frozenset({A, R, S, L}),
+    "reception.any_leader": frozenset({A, R, S}),
     # personal data (第30条): who may see the accuser of a confidential case, and full ID numbers and phones
     # a handler only in a lead unit of kind discipline or petition office (core.pii.can_see_identity)
     "case.identity": frozenset({A, R, H, S}),

@@ -16,7 +16,6 @@ from models import Case, Role, Satisfaction, User
 
 ROW_LIMIT = 1000
 MAX_DAYS = 366
-PICKERS = frozenset({Role.ADMIN, Role.REGISTRAR, Role.SUPERVISOR})  # may look at any leader's days
 SATISFIED = frozenset({Satisfaction.SATISFIED.value, Satisfaction.BASICALLY_SATISFIED.value})
 RATED = SATISFIED | {Satisfaction.DISSATISFIED.value}
 
@@ -50,14 +49,14 @@ class ReceptionSummary:
 
 def may_pick(user: User) -> bool:
     """Return whether the user may look at any leader's reception days (not only his own)."""
-    return user is not None and user.active and Role(user.role) in PICKERS
+    return permissions.allowed(user, "reception.any_leader")
 
 
 def require_reception(user: User, leader_id: int | None) -> None:
     """Raise PermissionDenied unless the user may see this leader's reception days."""
     if may_pick(user):
         return
-    if user is not None and user.active and Role(user.role) == Role.LEADER and leader_id == user.id:
+    if permissions.allowed(user, "reception.view") and leader_id == user.id:
         return
     raise PermissionDenied(t("error.forbidden"))
 

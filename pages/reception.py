@@ -22,7 +22,7 @@ DEFAULT_DAYS = 30
 
 
 def render() -> None:
-    user = require_page("case.export")  # the roles that meet leaders' reception work: A, R, S, L
+    user = require_page("reception.view")
     st.title(t("casefile.reception.title"), anchor=False)
     with db.session_scope() as session:
         leaders = dict(reception.leaders(session))

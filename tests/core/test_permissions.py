@@ -29,6 +29,8 @@ EXPECTED = {
     "case.withdraw": "AR",
     "case.take_charge": "L",
     "case.export": "ARSL",
+    "reception.view": "ARSL",
+    "reception.any_leader": "ARS",
     "case.identity": "ARHS",
     "pii.view": "R",
     "pii.reveal": "ARHS",
