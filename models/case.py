@@ -100,6 +100,7 @@ class Case(SQLModel, table=True):
 
     __table_args__ = (
         sa.Index("ix_case_status_due", "status", "due_on"),
+        sa.Index("ix_case_due_on", "due_on"),  # the list sorted by deadline, with or without a text search
         sa.Index("ix_case_lead_unit_status_due", "lead_unit_id", "status", "due_on"),
         sa.Index("ix_case_received_channel", "received_on", "channel"),
         sa.Index("ix_case_street_received", "street_id", "received_on"),

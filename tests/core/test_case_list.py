@@ -13,6 +13,7 @@ from core.case_list import CaseFilter
 from core.errors import PermissionDenied
 from models import CaseEvent, CaseStatus, Role
 from tests import factories as f
+from tests.plans import sqlite_statement_plans
 
 TODAY = date(2025, 6, 30)
 
@@ -125,6 +126,39 @@ def test_overdue_filter_uses_the_stored_due_date(session, three):
     assert set(_numbers(session, admin, overdue=True)) == {a.number, b.number, c.number}
     rows, _ = case_list.search_cases(session, admin, CaseFilter(overdue=True), c.due_on - timedelta(days=1))
     assert c.number not in [r.number for r in rows]
+
+
+@pytest.mark.parametrize("dense", [True, False])
+def test_sorting_by_deadline_puts_cases_without_one_last_both_ways(session, three, monkeypatch, dense):
+    admin, a, b, c = three
+    d = f.register(session, admin, title="物业维修基金", content="无人答复")
+    for case, due in ((a, date(2025, 7, 10)), (b, None), (c, date(2025, 7, 1)), (d, date(2025, 7, 3))):
+        case.due_on = due
+        session.add(case)
+    session.commit()
+    if not dense:
+        monkeypatch.setattr(case_list, "DENSE_HITS", 0)  # a common word: the database orders the hits
+    assert _numbers(session, admin, sort="due_on") == [c.number, d.number, a.number, b.number]
+    assert _numbers(session, admin, sort="-due_on") == [a.number, d.number, c.number, b.number]
+    assert _numbers(session, admin, q="物业", sort="due_on") == [d.number, a.number, b.number]
+    assert _numbers(session, admin, q="物业", sort="-due_on") == [a.number, d.number, b.number]
+
+
+def test_sorting_a_common_word_by_deadline_walks_the_deadline_index(session, three, monkeypatch):
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("query plans are checked on SQLite")
+    admin = three[0]
+    monkeypatch.setattr(case_list, "DENSE_HITS", 0)
+    for sort in ("due_on", "-due_on"):
+        filt = CaseFilter(q="物业", sort=sort)
+        plans = sqlite_statement_plans(
+            session, lambda filt=filt: case_list.search_cases(session, admin, filt, TODAY)
+        )
+        page = [plan for plan in plans if "SCAN case USING INDEX ix_case_due_on" in plan]
+        assert len(page) == 1, (
+            plans
+        )  # the page query walks the deadline index in order, stopping after a page
+        assert not any("TEMP B-TREE FOR ORDER BY" in line for line in page[0]), page
 
 
 def test_a_handler_sees_only_his_units_cases(session, three):

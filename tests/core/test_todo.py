@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-import sqlalchemy as sa
 
 from core import todo
 from models import CaseStatus, Role
 from tests.factories import act, case_in_status, make_unit, make_user
+from tests.plans import sqlite_plans
 
 S = CaseStatus
 LATER = date(2025, 3, 20)  # the cases below were received on 2025-03-03 (factories.START)
@@ -114,33 +114,12 @@ def test_the_list_is_cut_at_the_limit_but_the_count_is_not(session, office):
     assert todo.todo_count(session, handler, LATER) == 6
 
 
-def _plans(session, run) -> list[str]:
-    """Run `run` and return SQLite's query plan lines of every statement it sent."""
-    statements = []
-
-    def keep(conn, cursor, statement, parameters, context, executemany):
-        statements.append((statement, parameters))
-
-    engine = session.get_bind()
-    sa.event.listen(engine, "before_cursor_execute", keep)
-    try:
-        run()
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", keep)
-    lines = []
-    with engine.connect() as conn:
-        for statement, parameters in statements:
-            rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
-            lines += [row[-1] for row in rows]
-    return lines
-
-
 @pytest.mark.parametrize("role", [Role.REGISTRAR, Role.HANDLER, Role.LEADER, Role.SUPERVISOR])
 def test_every_query_starts_from_an_index(session, office, role):
     if session.get_bind().dialect.name != "sqlite":
         pytest.skip("query plans are checked on SQLite")
     user = make_user(session, role, unit=office[1] if role == Role.HANDLER else None)
-    plans = _plans(
+    plans = sqlite_plans(
         session, lambda: (todo.todo_for(session, user, LATER), todo.todo_count(session, user, LATER))
     )
     assert plans and not [p for p in plans if p.startswith("SCAN case") and "INDEX" not in p], plans
