@@ -160,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         "core: search": _core_list(user, searched, today),
     }
     for module, params, label in (
+        ("cases", {}, "page: case list first view (no filter)"),
         ("cases", filtered, "page: case list filtered+paged"),
         ("cases", searched, "page: case list search"),
         ("case_detail", {"id": str(case_id)}, "page: case file"),
