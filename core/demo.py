@@ -671,11 +671,19 @@ class _Draft:
 class _Clocked:
     """The attributes core.clock.refresh_case reads and writes."""
 
-    __slots__ = ("due_on", "due_provisional", "extension_days", "paused_days", "stage", "stage_started_on")
+    __slots__ = (
+        "due_on",
+        "due_provisional",
+        "extension_days",
+        "paused_days",
+        "paused_since",
+        "stage",
+        "stage_started_on",
+    )
 
-    def __init__(self, stage: str, start: date, paused_days: int, extension_days: int):
+    def __init__(self, stage: str, start: date, paused_days: int, extension_days: int, paused_since):
         self.stage, self.stage_started_on = stage, start
-        self.paused_days, self.extension_days = paused_days, extension_days
+        self.paused_days, self.extension_days, self.paused_since = paused_days, extension_days, paused_since
         self.due_on, self.due_provisional = None, False
 
 
@@ -1540,11 +1548,13 @@ class _Builder:
                 actors["handler"], state["lead_on"] = self._handler(new_lead), step.on
             self._apply(draft, f, step, state, actors)
         status = state["status"]
-        if status == "paused":  # no deadline runs while the clock stands still (core.workflow.pause)
-            f.update(due_on=None, due_provisional=False)
-        elif f["stage"]:
+        if f["stage"]:  # a paused case (paused_since set) gets no deadline, as core.workflow.pause leaves it
             c = _Clocked(
-                f["stage"], f["stage_started_on"], f.get("paused_days") or 0, f.get("extension_days") or 0
+                f["stage"],
+                f["stage_started_on"],
+                f.get("paused_days") or 0,
+                f.get("extension_days") or 0,
+                f.get("paused_since"),
             )
             clock.refresh_case(c, self.cal, self.limits)
             f.update(due_on=c.due_on, due_provisional=c.due_provisional)
