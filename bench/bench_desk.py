@@ -2,6 +2,9 @@
 
     python -m bench.generate --database-url sqlite:////tmp/bench_1m.db --cases 1000000
     python -m bench.bench_desk --database-url sqlite:////tmp/bench_1m.db [--runs 15]
+    (PostgreSQL: the same with --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_1m)
+
+The intake submit registers runs + 1 cases of bench petitioners (--skip-intake leaves the database as it is).
 
 Targets (issue 5): case list filtered+paged and search <= 150 ms, case file <= 100 ms, intake submit <= 50 ms
 (median script run); PostgreSQL within 2x of SQLite. The baseline loads the case table into pandas and
@@ -158,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     results = {
         "core: filtered+paged list": _core_list(user, filtered, today),
         "core: search": _core_list(user, searched, today),
+        "core: search, deadline near->far": _core_list(user, {**searched, "sort": "due_on"}, today),
+        "core: search, deadline far->near": _core_list(user, {**searched, "sort": "-due_on"}, today),
     }
     for module, params, label in (
         ("cases", {}, "page: case list first view (no filter)"),
