@@ -67,11 +67,11 @@ def package_calendar() -> Calendar:
     return Calendar({d: w for d, w, _ in entries}, entries[-1][0].year)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=7)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     cases = make_cases(args.cases)
     limits = {stage: StageLimit(**value) for stage, value in STAGE_DEFAULTS.items()}
     cold, warm = [], []

@@ -1,0 +1,58 @@
+"""The benchmarks still run: a small database through bench.generate and bench.bench_desk, and the clock bench.
+
+They measure nothing here (timings belong to docs/benchmarks.md); they keep the commands from rotting.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+import widgets.session
+from bench import bench_clock, bench_desk, generate
+from core import db
+
+pytestmark = pytest.mark.slow
+
+DESK_ROWS = [
+    "core: filtered+paged list",
+    "core: search",
+    "core: search, deadline near->far",
+    "core: search, deadline far->near",
+    "page: case list first view (no filter)",
+    "page: case list filtered+paged",
+    "page: case list search",
+    "page: case file",
+    "pandas baseline: load + filter + search",
+    "page: intake submit (registers a case)",
+]
+
+
+def test_the_clock_bench_reports_its_median_against_the_target(capsys):
+    bench_clock.main(["--cases", "300", "--runs", "1"])
+    out = capsys.readouterr().out
+    assert "due_dates + refresh_case of 300 cases, median of 1 runs:" in out
+    assert re.search(r"target < 1\.0 s: (OK|TOO SLOW)", out)
+
+
+def test_the_desk_bench_times_every_page_on_a_generated_database(tmp_path, capsys, monkeypatch):
+    # bench_desk swaps the signed-in user and the engine for the whole process; put them back afterwards
+    monkeypatch.setattr(widgets.session, "current_user", widgets.session.current_user)
+    monkeypatch.setattr(db, "_engine", db._engine)
+    monkeypatch.setenv("PETITION_DESK_DATA", str(tmp_path))
+    url = f"sqlite:///{tmp_path / 'bench.db'}"
+    assert (
+        generate.main(["--database-url", url, "--cases", "400", "--today", "2026-11-27", "--chunk", "150"])
+        == 0
+    )
+    assert bench_desk.main(["--database-url", url, "--runs", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "database: sqlite, 400 cases; runs: 2" in out
+    for label in DESK_ROWS:
+        assert re.search(re.escape(label) + r" +median +\d+\.\d ms +max +\d+\.\d ms", out), label
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:  # the intake bench registered runs + 1 cases
+        assert conn.execute(sa.text('SELECT count(*) FROM "case"')).scalar() == 403
+    engine.dispose()
