@@ -598,7 +598,7 @@ def pause(
             CasePause(case_id=case.id, kind=kind, stage=case.stage, started_on=on, reason=reason.strip())
         )
         case.status, case.paused_since = S.PAUSED, on
-        case.due_on, case.due_provisional = None, False  # no deadline runs while the clock stands still
+        _refresh_due(session, case)  # the clock gives a paused case no deadline
         return step.finish(note=reason, extra={"pause_kind": kind.value})
 
 
