@@ -8,6 +8,7 @@ from core import db, timeutil, users
 from core.errors import ValidationError
 from i18n import label, t
 from models import Unit
+from widgets import password
 from widgets import session as session_widget
 from widgets.guard import require_page
 from widgets.text import field_error
@@ -57,16 +58,7 @@ def render() -> None:
             t("auth.old_password"), key="pd_acc_old", type="password", autocomplete="current-password"
         )
         field_error(errors.get("old_password"))
-        st.text_input(
-            t("auth.new_password"),
-            key="pd_acc_new",
-            type="password",
-            help=t("auth.password_rules"),
-            autocomplete="new-password",
+        password.new_password_fields(
+            t("auth.new_password"), "pd_acc_new", "pd_acc_again", errors, "new_password", "again"
         )
-        field_error(errors.get("new_password"))
-        st.text_input(
-            t("auth.password_repeat"), key="pd_acc_again", type="password", autocomplete="new-password"
-        )
-        field_error(errors.get("again"))
         st.form_submit_button(t("auth.change_password"), type="primary", on_click=_change_password)

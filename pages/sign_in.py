@@ -10,6 +10,7 @@ from core import db, users
 from core.config import get_settings
 from core.errors import PermissionDenied, ValidationError
 from i18n import t
+from widgets import password
 from widgets import session as session_widget
 from widgets.text import field_error
 
@@ -64,18 +65,9 @@ def _setup() -> None:
         field_error(errors.get("username"))
         st.text_input(t("auth.display_name"), key="pd_setup_display_name", max_chars=40)
         field_error(errors.get("display_name"))
-        st.text_input(
-            t("auth.password"),
-            key="pd_setup_password",
-            type="password",
-            help=t("auth.password_rules"),
-            autocomplete="new-password",
+        password.new_password_fields(
+            t("auth.password"), "pd_setup_password", "pd_setup_password2", errors, "password", "password2"
         )
-        field_error(errors.get("password"))
-        st.text_input(
-            t("auth.password_repeat"), key="pd_setup_password2", type="password", autocomplete="new-password"
-        )
-        field_error(errors.get("password2"))
         st.checkbox(t("auth.setup_load_demo"), key="pd_setup_demo")
         st.form_submit_button(t("auth.setup_submit"), type="primary", on_click=_create_admin)
     if errors.get("_form"):
