@@ -61,28 +61,26 @@ def streets(session: Session) -> tuple[Choice, ...]:
     return _cached(session, "streets", None, lambda: _choices(session, stmt))
 
 
-def communities(session: Session, street_id: int | None) -> tuple[Choice, ...]:
-    """Return the communities and villages of one street in code order (none without a street)."""
-    if street_id is None:
+def _children(session: Session, kind: str, model, parent_column, parent_id: int | None) -> tuple[Choice, ...]:
+    """Return the places of one parent in code order (none without a parent)."""
+    if parent_id is None:
         return ()
     stmt = (
-        select(Community.id, Community.name, Community.code)
-        .where(Community.street_id == street_id)
-        .order_by(Community.code, Community.id)
+        select(model.id, model.name, model.code)
+        .where(parent_column == parent_id)
+        .order_by(model.code, model.id)
     )
-    return _cached(session, "communities", street_id, lambda: _choices(session, stmt))
+    return _cached(session, kind, parent_id, lambda: _choices(session, stmt))
+
+
+def communities(session: Session, street_id: int | None) -> tuple[Choice, ...]:
+    """Return the communities and villages of one street in code order (none without a street)."""
+    return _children(session, "communities", Community, Community.street_id, street_id)
 
 
 def grids(session: Session, community_id: int | None) -> tuple[Choice, ...]:
     """Return the grids of one community in code order (none without a community)."""
-    if community_id is None:
-        return ()
-    stmt = (
-        select(Grid.id, Grid.name, Grid.code)
-        .where(Grid.community_id == community_id)
-        .order_by(Grid.code, Grid.id)
-    )
-    return _cached(session, "grids", community_id, lambda: _choices(session, stmt))
+    return _children(session, "grids", Grid, Grid.community_id, community_id)
 
 
 def units(session: Session) -> tuple[Choice, ...]:
