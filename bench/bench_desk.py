@@ -47,15 +47,19 @@ def _bench_user(session: Session) -> User:
     return user
 
 
-def _page_runner(module: str, user: User, params: dict[str, str]) -> Callable[[], object]:
+def _app(module: str, user: User):
+    """Return an AppTest of one page, signed in as `user` (the benchmark stands in for him, as page tests do)."""
     from streamlit.testing.v1 import AppTest
 
     import widgets.session
 
-    widgets.session.current_user = lambda: user  # the benchmark stands in a signed-in user, as page tests do
+    widgets.session.current_user = lambda: user
+    return AppTest.from_string(f"from pages import {module}\n{module}.render()\n", default_timeout=60)
 
+
+def _page_runner(module: str, user: User, params: dict[str, str]) -> Callable[[], object]:
     # one AppTest, run again and again: a new one spends ~300 ms scanning packages before the page runs
-    at = AppTest.from_string(f"from pages import {module}\n{module}.render()\n", default_timeout=60)
+    at = _app(module, user)
     for key, value in params.items():
         at.query_params[key] = value
 
@@ -73,13 +77,9 @@ def _intake_submit(user: User, runs: int) -> tuple[float, float]:
 
     Each run fills the form first (untimed) with a new petitioner, as a clerk would, then clicks 登记.
     """
-    from streamlit.testing.v1 import AppTest
-
-    import widgets.session
     from core.validation import id_check_char
 
-    widgets.session.current_user = lambda: user
-    at = AppTest.from_string("from pages import intake\nintake.render()\n", default_timeout=60).run()
+    at = _app("intake", user).run()
     times = []
     for i in range(runs + 1):  # the first submit warms the callback's imports and is not counted
         first17 = f"50010519{80 + i % 20:02d}0{1 + i % 9}1{i % 10}0{i % 7}{i % 3}"
