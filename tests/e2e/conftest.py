@@ -41,8 +41,13 @@ def e2e_env(tmp_path_factory) -> dict[str, str]:
 
 def run_cli(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
     """Run `petition-desk <args>` against the app's database and return its output."""
+    return run_python(env, "-m", "core.cli", *args, stdin=stdin)
+
+
+def run_python(env: dict[str, str], *argv: str, stdin: str | None = None) -> str:
+    """Run `python <argv>` in the project against the app's database; fail on an error, else return stdout."""
     done = subprocess.run(
-        [sys.executable, "-m", "core.cli", *args],
+        [sys.executable, *argv],
         cwd=ROOT,
         env=env,
         input=stdin,

@@ -4,12 +4,10 @@ case file's dialogs; then the petitioner looks it up without signing in. Screens
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
-from tests.e2e.conftest import ROOT, run_cli
+from tests.e2e.conftest import ROOT, run_cli, run_python
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -62,22 +60,8 @@ with db.session_scope() as session:
 """
 
 
-def _python(env: dict[str, str], code: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
 def _seed(env: dict[str, str]) -> dict:
-    _python(env, UNIT)
+    run_python(env, "-c", UNIT)
     for username, role, name, unit in (
         ("li.clerk", "registrar", "李登记", None),
         ("zhao.handler", "handler", "赵承办", "U-ZJW"),
@@ -85,7 +69,7 @@ def _seed(env: dict[str, str]) -> dict:
     ):
         args = ["create-user", "--username", username, "--role", role, "--display-name", name]
         run_cli(env, *args, *(["--unit", unit] if unit else []), stdin=PASSWORD + "\n")
-    return json.loads(_python(env, CASE).strip().splitlines()[-1])
+    return json.loads(run_python(env, "-c", CASE).strip().splitlines()[-1])
 
 
 @pytest.fixture()
