@@ -210,7 +210,8 @@ def _sso_app(monkeypatch, identity: dict) -> AppTest:
     return at
 
 
-def test_single_sign_on_maps_a_known_identity_to_its_local_user_and_audits_once(session, monkeypatch):
+def _sso_leader(session) -> None:
+    """A leader whose single sign-on subject is his work e-mail."""
     admin = make_user(session, Role.ADMIN)
     users.create_user(
         session,
@@ -220,6 +221,10 @@ def test_single_sign_on_maps_a_known_identity_to_its_local_user_and_audits_once(
         role=Role.LEADER,
         oidc_subject="chen@jb.gov.cn",
     )
+
+
+def test_single_sign_on_maps_a_known_identity_to_its_local_user_and_audits_once(session, monkeypatch):
+    _sso_leader(session)
     at = _sso_app(monkeypatch, {"email": "chen@jb.gov.cn", "sub": "abc"}).run()
     assert at.markdown[0].value == "陈领导"
     at.run()
@@ -237,14 +242,6 @@ def test_single_sign_on_refuses_an_unknown_identity(session, monkeypatch):
 
 
 def test_single_sign_on_ignores_an_unverified_email(session, monkeypatch):
-    admin = make_user(session, Role.ADMIN)
-    users.create_user(
-        session,
-        admin,
-        username="chen.l",
-        display_name="陈领导",
-        role=Role.LEADER,
-        oidc_subject="chen@jb.gov.cn",
-    )
+    _sso_leader(session)
     identity = {"email": "chen@jb.gov.cn", "email_verified": False, "sub": "abc"}
     assert _sso_app(monkeypatch, identity).run().markdown[0].value == "anonymous"
