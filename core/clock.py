@@ -207,7 +207,7 @@ def due_dates(case, cal: Calendar, limits: Mapping[str, StageLimit]) -> dict[str
     return out
 
 
-def _current_due(cal, limits, stage, start, paused_days, extension_days, paused_since=None) -> Due | None:
+def _current_due(cal, limits, stage, start, paused_days, extension_days, paused_since) -> Due | None:
     if stage is None or start is None or paused_since is not None:  # no deadline runs while paused (中止)
         return None
     extension = (extension_days or 0) if stage == HANDLING else 0

@@ -1548,7 +1548,7 @@ class _Builder:
                 actors["handler"], state["lead_on"] = self._handler(new_lead), step.on
             self._apply(draft, f, step, state, actors)
         status = state["status"]
-        if f["stage"]:  # a paused case (paused_since set) gets no deadline, as core.workflow.pause leaves it
+        if f["stage"]:  # refresh_case gives a paused case (paused_since set) no deadline
             c = _Clocked(
                 f["stage"],
                 f["stage_started_on"],
