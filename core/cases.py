@@ -445,12 +445,6 @@ def check_query_code(code: str, stored: str | None) -> bool:
     return hmac.compare_digest(got.hex(), digest)
 
 
-def find_by_query_code(session: Session, number: str, code: str) -> Case | None:
-    """Return the case with this number when the query code matches (petitioner self-service)."""
-    case = session.exec(select(Case).where(Case.number == number.strip().upper())).first()
-    return case if case is not None and check_query_code(code, case.query_code_hash) else None
-
-
 # --- reading one case -----------------------------------------------------------------------------
 
 

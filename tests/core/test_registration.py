@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session, func, select
 
-from core import cases, timeutil
-from core.cases import case_timeline, find_by_query_code, get_case, register_case
+from core import cases, self_service, timeutil
+from core.cases import case_timeline, get_case, register_case
 from core.errors import NotFound, PermissionDenied, ValidationError
 from models import (
     Case,
@@ -65,9 +65,10 @@ def test_query_code_is_shown_once_and_only_its_hash_is_stored(session):
     code, stored = done.query_code, done.case.query_code_hash
     assert len(code) == 8 and code.isalnum() and code.upper() == code
     assert code not in stored and stored.startswith("scrypt$4096$8$1$")
-    assert find_by_query_code(session, done.case.number, code.lower()).id == done.case.id
-    assert find_by_query_code(session, done.case.number, "22222222") is None
-    assert find_by_query_code(session, "JB-2025-999999", code) is None
+    assert self_service.lookup(session, done.case.number, code.lower(), "test").number == done.case.number
+    for number, typed in ((done.case.number, "22222222"), ("JB-2025-999999", code)):
+        with pytest.raises(NotFound):
+            self_service.lookup(session, number, typed, "test")
 
 
 def test_a_query_code_hashed_at_an_earlier_cost_still_checks(monkeypatch):
