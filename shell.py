@@ -8,9 +8,11 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from core import db, permissions
+from core.accounts import permissions
 from core.bootstrap import prepare_database
+from core.platform import db, timeutil
 from i18n import LANGUAGES, set_language, t
+from i18n.format import fmt_date
 from widgets import session as session_widget
 
 log = logging.getLogger(__name__)
@@ -130,9 +132,17 @@ def build_pages(user) -> dict[str, list]:
     return sections
 
 
+def _reference_date_notice() -> None:
+    """Say on every screen that "today" is pinned (a demo or test run), so a pin is never silent."""
+    pinned = timeutil.reference_date()
+    if pinned:
+        st.sidebar.warning(t("app.reference_date_pinned", date=fmt_date(pinned)), icon=":material/event:")
+
+
 def main() -> None:
     st.set_page_config(page_title=t("app.name"), page_icon=":material/account_balance:", layout="wide")
     _language()
+    _reference_date_notice()
     try:
         _prepare_engine()
     except Exception:  # the app must say the database is down, not crash with a trace

@@ -16,9 +16,13 @@ log = logging.getLogger("petition_desk")
 @asynccontextmanager
 async def lifespan(_app):
     """Upgrade the schema to head before the first request; a database that is down is reported, not fatal."""
-    from core import db
     from core.bootstrap import prepare_database
+    from core.platform import db
+    from core.platform.timeutil import reference_date
 
+    pinned = reference_date()
+    if pinned:
+        log.warning("PETITION_DESK_TODAY pins today to %s: for demos and tests only", pinned.isoformat())
     try:
         engine = await run_in_threadpool(prepare_database)
         engine._petition_desk_ready = True

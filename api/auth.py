@@ -10,10 +10,13 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import BaseRoute, Route
 
 from api import deps
-from core import auth, db, users
-from core.config import get_settings
-from core.errors import AuthError
+from core.accounts import auth, users
+from core.platform import db
+from core.platform.config import get_settings
+from core.platform.errors import AuthError
+from core.platform.timeutil import reference_date
 from i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from i18n.format import fmt_date
 
 PAGE_HEADERS = {
     "Cache-Control": "no-store",
@@ -66,6 +69,13 @@ def _message(text: str | None, kind: str) -> str:
     return f'<p class="msg {kind}" role="{role}">{escape(text)}</p>'
 
 
+def _pinned_notice(lang: str) -> str:
+    pinned = reference_date()
+    if not pinned:
+        return ""
+    return _message(t("app.reference_date_pinned", language=lang, date=fmt_date(pinned, lang)), "info")
+
+
 def _form_html(lang: str, username: str, error: str | None, info: str | None) -> str:
     other = "en" if lang == DEFAULT_LANGUAGE else DEFAULT_LANGUAGE
     e = lambda key, **kw: escape(t(key, language=lang, **kw))  # noqa: E731
@@ -74,7 +84,7 @@ def _form_html(lang: str, username: str, error: str | None, info: str | None) ->
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>{e("auth.page_title")}</title>
 <style>{STYLE}</style></head><body><main>
 <h1>{e("app.name")}</h1><p class="office">{escape(get_settings().office_name)}</p>
-{_message(error, "error")}{_message(info, "info")}
+{_message(error, "error")}{_message(info, "info")}{_pinned_notice(lang)}
 <form method="post" action="/auth/login">
 <input type="hidden" name="lang" value="{escape(lang)}">
 <label for="username">{e("auth.username")}</label>

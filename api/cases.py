@@ -12,10 +12,13 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from api.deps import authenticate_request
-from core import case_list, clock, db, pii, workflow
-from core.cases import get_case, register_case
-from core.errors import PetitionDeskError, ValidationError
-from core.timeutil import today
+from core.accounts import pii
+from core.calendar import clock
+from core.cases import case_list, workflow
+from core.cases.registration import get_case, register_case
+from core.platform import db
+from core.platform.errors import PetitionDeskError, ValidationError
+from core.platform.timeutil import today
 from i18n import LANGUAGES, set_language, t
 
 CASE_FIELDS = (

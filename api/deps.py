@@ -7,7 +7,8 @@ from urllib.parse import urlsplit
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from core import auth, db, tokens
+from core.accounts import auth, tokens
+from core.platform import db
 from i18n import t
 from models import User
 

@@ -6,7 +6,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from core import db
+from core.platform import db
 
 
 async def healthz(_request: Request) -> JSONResponse:

@@ -8,9 +8,9 @@ import statistics
 import time
 from datetime import date, timedelta
 
-from core import clock, holidays
-from core.clock import Calendar, StageLimit
-from core.settings import STAGE_DEFAULTS
+from core.calendar import clock, holidays
+from core.calendar.clock import Calendar, StageLimit
+from core.platform.settings import STAGE_DEFAULTS
 from models import Case, Channel
 
 TARGET_SECONDS = 1.0

@@ -22,8 +22,8 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from core import db
 from core.bootstrap import prepare_database
+from core.platform import db
 from models import Case, CaseStatus, Role, Street, User
 
 
@@ -77,7 +77,7 @@ def _intake_submit(user: User, runs: int) -> tuple[float, float]:
 
     Each run fills the form first (untimed) with a new petitioner, as a clerk would, then clicks 登记.
     """
-    from core.validation import id_check_char
+    from core.platform.validation import id_check_char
 
     at = _app("intake", user).run()
     times = []
@@ -106,7 +106,7 @@ def _intake_submit(user: User, runs: int) -> tuple[float, float]:
 
 
 def _core_list(user: User, params: dict[str, str], today: date) -> Callable[[], object]:
-    from core import case_list
+    from core.cases import case_list
 
     def run():
         with db.session_scope() as session:

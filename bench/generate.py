@@ -17,9 +17,9 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from core import demo
 from core.bootstrap import prepare_database
-from core.db import create_db_engine
+from core.demo import builder as demo
+from core.platform.db import create_db_engine
 
 
 def _progress(started: float):

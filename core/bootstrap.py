@@ -5,12 +5,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from core import db
+from core.platform import db
 
 
 def seed_reference(engine: sa.Engine) -> None:
     """Insert the holiday table and default settings where they are missing."""
-    from core import holidays, settings
+    from core.calendar import holidays
+    from core.platform import settings
 
     with Session(engine) as session:
         holidays.seed_from_package(session)

@@ -20,7 +20,7 @@ def fmt_datetime(value: datetime | None, language: str | None = None) -> str:
     """Return a time in China Standard Time, e.g. 2025年3月3日 14:05."""
     if value is None:
         return ""
-    from core.timeutil import to_local
+    from core.platform.timeutil import to_local
 
     local = to_local(value)
     return f"{fmt_date(local.date(), language)} {local:%H:%M}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 import models  # noqa: F401  registers every table
-from core.db import create_db_engine
+from core.platform.db import create_db_engine
 from migrations.env_filters import include_object
 from models import metadata
 

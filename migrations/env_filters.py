@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.search import SEARCH_TABLES
+from core.platform.search import SEARCH_TABLES
 
 DIALECT_INDEXES = frozenset({"ix_case_due_on_desc"})  # migration 0003, PostgreSQL only
 

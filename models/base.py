@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timedelta, timezone
+import os
+from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -47,11 +49,32 @@ def enum_field(
 
 
 CST = timezone(timedelta(hours=8), "CST")
+REFERENCE_DATE_ENV = "PETITION_DESK_TODAY"
+
+
+@lru_cache(maxsize=8)
+def _parse_reference_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"{REFERENCE_DATE_ENV}={value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def reference_date() -> date | None:
+    """Return the pinned "today" of a demo or a test run (PETITION_DESK_TODAY), or None in normal use."""
+    value = os.environ.get(REFERENCE_DATE_ENV)
+    return _parse_reference_date(value) if value else None
 
 
 def now_local() -> datetime:
-    """Return the current time as an aware datetime in China Standard Time (stored as UTC, shown as CST)."""
-    return datetime.now(CST).replace(microsecond=0)
+    """Return the current time as an aware datetime in China Standard Time (stored as UTC, shown as CST).
+
+    With a pinned reference date the day is that date and the time of day is the wall clock's, so demo and
+    test data never lie after "now" and screens show the pin (see shell.py).
+    """
+    now = datetime.now(CST).replace(microsecond=0)
+    pinned = reference_date()
+    return datetime.combine(pinned, now.timetz()) if pinned else now
 
 
 def created_field():

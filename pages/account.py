@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import db, timeutil, users
-from core.errors import ValidationError
+from core.accounts import users
+from core.platform import db, timeutil
+from core.platform.errors import ValidationError
 from i18n import label, t
 from models import Unit
 from widgets import password

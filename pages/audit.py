@@ -8,7 +8,8 @@ import math
 import pandas as pd
 import streamlit as st
 
-from core import audit_log, db, permissions, timeutil
+from core.accounts import audit_log, permissions
+from core.platform import db, timeutil
 from i18n import get_language, t
 from widgets.guard import require_page
 

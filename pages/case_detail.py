@@ -7,9 +7,10 @@ from functools import partial
 
 import streamlit as st
 
-from core import attachments, case_file, db
-from core.errors import NotFound
-from core.timeutil import today
+from core.cases import attachments, case_file
+from core.platform import db
+from core.platform.errors import NotFound
+from core.platform.timeutil import today
 from i18n import label, t
 from i18n.format import fmt_date, fmt_datetime, fmt_int
 from widgets import case_actions, case_header, parties, timeline

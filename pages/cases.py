@@ -8,8 +8,11 @@ from functools import partial
 
 import streamlit as st
 
-from core import case_list, clock, db, permissions, timeutil
-from core.case_list import CaseFilter
+from core.accounts import permissions
+from core.calendar import clock
+from core.cases import case_list
+from core.cases.case_list import CaseFilter
+from core.platform import db, timeutil
 from i18n import t
 from i18n.format import fmt_int
 from widgets import case_filters as filters

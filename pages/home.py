@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import db
-from core.config import get_settings
-from core.overview import home_counts
-from core.timeutil import today
+from core.desk.home import home_counts
+from core.platform import db
+from core.platform.config import get_settings
+from core.platform.timeutil import today
 from i18n import t
 from widgets.guard import require_page
 

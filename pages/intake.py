@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import attachments, db
-from core.cases import LEADER_CHANNELS, register_case
-from core.errors import PetitionDeskError, ValidationError
-from core.validation import field_label
+from core.cases import attachments
+from core.cases.registration import LEADER_CHANNELS, register_case
+from core.platform import db
+from core.platform.errors import PetitionDeskError, ValidationError
+from core.platform.validation import field_label
 from i18n import t
 from models import Category, Route
 from widgets import intake_form as form

@@ -10,9 +10,10 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from core import db, reception
-from core.errors import PetitionDeskError
-from core.timeutil import today
+from core.cases import reception
+from core.platform import db
+from core.platform.errors import PetitionDeskError
+from core.platform.timeutil import today
 from i18n import label, t
 from i18n.format import fmt_date, fmt_int, fmt_rate
 from models import Role

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import db, self_service
-from core.errors import PetitionDeskError
+from core.cases import self_service
+from core.platform import db
+from core.platform.errors import PetitionDeskError
 from i18n import label, t
 from i18n.format import fmt_date
 

@@ -6,9 +6,10 @@ import logging
 
 import streamlit as st
 
-from core import db, users
-from core.config import get_settings
-from core.errors import PermissionDenied, ValidationError
+from core.accounts import users
+from core.platform import db
+from core.platform.config import get_settings
+from core.platform.errors import PermissionDenied, ValidationError
 from i18n import t
 from widgets import password
 from widgets import session as session_widget
@@ -76,7 +77,7 @@ def _setup() -> None:
 
 def _load_demo() -> None:
     try:
-        from core import demo
+        from core.demo import builder as demo
     except ImportError:
         st.warning(t("auth.demo_unavailable"))
         return

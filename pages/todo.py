@@ -6,7 +6,9 @@ from collections import Counter
 
 import streamlit as st
 
-from core import clock, db, timeutil, todo
+from core.calendar import clock
+from core.desk import todo
+from core.platform import db, timeutil
 from i18n import label, t
 from i18n.format import fmt_int
 from widgets.case_table import case_link, pager, pager_page, set_pager

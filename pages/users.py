@@ -7,8 +7,9 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from core import db, timeutil, tokens, users
-from core.errors import PetitionDeskError
+from core.accounts import tokens, users
+from core.platform import db, timeutil
+from core.platform.errors import PetitionDeskError
 from i18n import label, t
 from models import Role
 from widgets import session as session_widget

@@ -2,18 +2,39 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import secrets
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from core import db as core_db
 from core.bootstrap import prepare_database, seed_reference
+from core.platform import db as core_db
+from core.platform.timeutil import REFERENCE_DATE_ENV
 from models import metadata
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgresql"]
+
+# A test never depends on the wall-clock date: the suite runs on a pinned "today" (core.platform.timeutil),
+# and the date-sensitive tests run again on each of REFERENCE_DATES through the `reference_day` fixture.
+SUITE_TODAY = date(2026, 9, 28)
+REFERENCE_DATES = {
+    "monday-before-national-day": date(2026, 9, 28),
+    "spring-festival-eve": date(2026, 2, 16),
+    "new-years-eve": date(2025, 12, 31),
+}
+os.environ[REFERENCE_DATE_ENV] = SUITE_TODAY.isoformat()
+
+
+@pytest.fixture(params=list(REFERENCE_DATES.values()), ids=list(REFERENCE_DATES))
+def reference_day(request, monkeypatch) -> date:
+    """Run the test with "today" pinned to each reference date in turn; return that date."""
+    monkeypatch.setenv(REFERENCE_DATE_ENV, request.param.isoformat())
+    return request.param
 
 
 def _fresh_engine(backend: str, tmp_path_factory) -> sa.Engine:
@@ -22,11 +43,33 @@ def _fresh_engine(backend: str, tmp_path_factory) -> sa.Engine:
         return core_db.create_db_engine(f"sqlite:///{path}")
     if not PG_URL:
         pytest.skip("TEST_DATABASE_URL not set: PostgreSQL tests skipped")
-    engine = core_db.create_db_engine(PG_URL)
-    with engine.begin() as conn:
-        conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(sa.text("CREATE SCHEMA public"))
-    return engine
+    return core_db.create_db_engine(private_pg_database())
+
+
+def private_pg_database() -> str:
+    """Create an empty PostgreSQL database for this test process and return its URL (dropped at exit).
+
+    Parallel runs (pytest-xdist workers, two checkouts on one machine) each get their own database, so none
+    wipes the tables another is using; the server's `test` database is only used to create them.
+    """
+    name = f"pd_test_{os.getpid()}_{secrets.token_hex(3)}"
+    admin = sa.create_engine(core_db.normalize_url(PG_URL), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    atexit.register(_drop_pg_database, name)
+    return sa.engine.make_url(core_db.normalize_url(PG_URL)).set(database=name).render_as_string(False)
+
+
+def _drop_pg_database(name: str) -> None:
+    admin = sa.create_engine(core_db.normalize_url(PG_URL), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    except sa.exc.SQLAlchemyError:  # the server went away: nothing to clean
+        pass
+    finally:
+        admin.dispose()
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

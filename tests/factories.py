@@ -7,9 +7,9 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
-from core import workflow
-from core.cases import CaseCreate, PersonIn, register_case
-from core.validation import id_check_char
+from core.cases import workflow
+from core.cases.registration import CaseCreate, PersonIn, register_case
+from core.platform.validation import id_check_char
 from models import (
     Case,
     CaseStatus,

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 import widgets.session
 from bench import bench_clock, bench_desk, generate
-from core import db
+from core.platform import db
 
 pytestmark = pytest.mark.slow
 

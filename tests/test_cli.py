@@ -7,13 +7,14 @@ import sys
 
 import pytest
 
-from core import cli
-from core import db as core_db
+from core import commands as cli
+from core.platform import db as core_db
+from core.platform.cli import COMMANDS
 
 
 def test_every_subcommand_has_help(capsys):
     parser = cli.build_parser()
-    names = list(cli.COMMANDS)
+    names = list(COMMANDS)
     assert {"migrate", "load-demo"} <= set(names)
     for name in names:
         with pytest.raises(SystemExit) as exc:
@@ -33,9 +34,7 @@ def test_migrate_upgrades_a_new_sqlite_database(tmp_path, capsys):
 
 
 def test_console_script_fails_with_non_zero_exit_on_a_bad_command():
-    result = subprocess.run(
-        [sys.executable, "-m", "core.cli", "no-such-command"], capture_output=True, text=True
-    )
+    result = subprocess.run([sys.executable, "-m", "core", "no-such-command"], capture_output=True, text=True)
     assert result.returncode != 0
 
 
@@ -44,7 +43,7 @@ def test_unreachable_database_exits_non_zero(tmp_path):
         [
             sys.executable,
             "-m",
-            "core.cli",
+            "core",
             "--database-url",
             "postgresql://nobody@127.0.0.1:1/none",
             "migrate",

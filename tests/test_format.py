@@ -7,7 +7,7 @@ from datetime import date
 import chinese_calendar
 from chinese_calendar import constants
 
-from core.clock import Calendar
+from core.calendar.clock import Calendar
 from i18n import set_language
 from i18n.format import fmt_date, fmt_int, fmt_rate
 from widgets.deadline import describe

@@ -58,7 +58,7 @@ def test_every_enum_value_has_a_label_in_both_languages(kind):
 
 
 def test_every_subject_has_a_label():
-    from core.reference import SUBJECTS
+    from core.places.reference import SUBJECTS
 
     for language in i18n.LANGUAGES:
         assert [s for s in SUBJECTS if f"enum.subject.{s}" not in i18n.catalog(language)] == []

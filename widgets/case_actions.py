@@ -8,8 +8,9 @@ from datetime import date
 
 import streamlit as st
 
-from core import case_file, db, timeutil, workflow
-from core.errors import PetitionDeskError, StaleVersion, ValidationError
+from core.cases import case_file, workflow
+from core.platform import db, timeutil
+from core.platform.errors import PetitionDeskError, StaleVersion, ValidationError
 from i18n import label, t
 from models import MeetingKind, Outcome, PauseKind, Route, Satisfaction
 from widgets.text import field_error, md

@@ -12,9 +12,9 @@ import dataclasses
 import streamlit as st
 from sqlmodel import Session
 
-from core import places
-from core.case_list import CaseFilter, from_params, to_params
-from core.reference import SUBJECTS
+from core.cases.case_list import CaseFilter, from_params, to_params
+from core.places import places
+from core.places.reference import SUBJECTS
 from i18n import label, t
 from models import CaseStatus, Category, Channel
 from widgets.case_table import pager_page, set_pager

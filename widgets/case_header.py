@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.case_file import PETITIONER_WINDOWS, CaseFile, StageDue
+from core.cases.case_file import PETITIONER_WINDOWS, CaseFile, StageDue
 from i18n import label, t
 from i18n.format import fmt_date
 from models import CaseStatus

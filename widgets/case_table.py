@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from core.case_list import CaseRow
+from core.cases.case_list import CaseRow
 from i18n import get_language, label, t
 from widgets.deadline import describe
 from widgets.text import md_escape

@@ -7,7 +7,7 @@ from datetime import date
 
 import streamlit as st
 
-from core import clock
+from core.calendar import clock
 from i18n import t
 from i18n.format import fmt_date
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import permissions
+from core.accounts import permissions
 from i18n import t
 from widgets import session
 

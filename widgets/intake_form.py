@@ -11,9 +11,9 @@ from datetime import date
 
 import streamlit as st
 
-from core.cases import MAX_REPRESENTATIVES
-from core.errors import ValidationError
-from core.validation import check_id_number, check_phone, gender_from_id
+from core.cases.registration import MAX_REPRESENTATIVES
+from core.platform.errors import ValidationError
+from core.platform.validation import check_id_number, check_phone, gender_from_id
 from i18n import t
 from i18n.format import fmt_date
 from widgets.text import field_error

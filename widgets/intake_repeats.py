@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import db
-from core.repeats import RepeatCandidate, find_repeats
+from core.cases.repeats import RepeatCandidate, find_repeats
+from core.platform import db
 from i18n import label, t
 from i18n.format import fmt_date
 from widgets.text import md_escape

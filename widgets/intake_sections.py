@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import attachments, db, places, timeutil
-from core.cases import LEADER_CHANNELS
-from core.reference import SUBJECTS
+from core.cases import attachments
+from core.cases.registration import LEADER_CHANNELS
+from core.places import places
+from core.places.reference import SUBJECTS
+from core.platform import db, timeutil
 from i18n import label, t
 from models import Category, Channel, Outcome, Route
 from widgets import intake_form as form

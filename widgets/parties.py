@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import db, pii
-from core.errors import PetitionDeskError
+from core.accounts import pii
+from core.platform import db
+from core.platform.errors import PetitionDeskError
 from i18n import label, t
 from widgets.text import md
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import db, places
+from core.places import places
+from core.platform import db
 from i18n import t
 
 

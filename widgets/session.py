@@ -15,7 +15,7 @@ _SSO_AUDITED = "_pd_sso_login_audited"  # a flag only: the user itself is never 
 
 def current_user():
     """Return the signed-in User (a detached row read again on every run), or None."""
-    from core import auth
+    from core.accounts import auth
 
     user = auth.user_from_cookies(dict(st.context.cookies))
     if user is None and oidc_configured():
@@ -43,7 +43,8 @@ def _sso_identity() -> tuple[str | None, str | None]:
 
 
 def _sso_user():
-    from core import auth, db, users
+    from core.accounts import auth, users
+    from core.platform import db
 
     subject, email = _sso_identity()
     if not (subject or email):

@@ -6,8 +6,8 @@ from datetime import date
 
 import streamlit as st
 
-from core.case_file import CaseFile
-from core.workflow import TRANSITIONS, action_label
+from core.cases.case_file import CaseFile
+from core.cases.workflow import TRANSITIONS, action_label
 from i18n import catalog, get_language, label, t
 from i18n.format import fmt_date, fmt_datetime
 from models import CaseEvent

@@ -11,7 +11,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from api.routes import routes
-from core import auth, tokens, users
+from core.accounts import auth, tokens, users
 from models import (
     Case,
     CaseEvent,

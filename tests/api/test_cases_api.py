@@ -9,7 +9,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from api.routes import routes
-from core import tokens
+from core.accounts import tokens
 from models import CaseStatus, Category, Role, Unit, UnitKind
 from tests import factories as f
 

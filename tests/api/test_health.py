@@ -6,7 +6,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from api.routes import routes
-from core import db as core_db
+from core.platform import db as core_db
 
 
 def _client() -> TestClient:

@@ -7,9 +7,9 @@ import hashlib
 import pytest
 from sqlmodel import select
 
-from core import attachments
-from core.attachments import Upload
-from core.errors import NotFound, PermissionDenied, ValidationError
+from core.cases import attachments
+from core.cases.attachments import Upload
+from core.platform.errors import NotFound, PermissionDenied, ValidationError
 from models import Attachment, AttachmentKind, CaseEvent, Category, Role
 from tests.factories import make_user, register
 
@@ -21,7 +21,7 @@ MP3 = b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\x00" * 64
 @pytest.fixture(autouse=True)
 def _data_dir(tmp_path, monkeypatch):
     """Point the attachments folder at a fresh directory for each test."""
-    from core import config
+    from core.platform import config
 
     monkeypatch.setenv("PETITION_DESK_DATA", str(tmp_path))
     config.get_settings.cache_clear()

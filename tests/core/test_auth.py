@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import io
 import json
+import time
 from datetime import timedelta
 
 import pytest
 from itsdangerous import TimestampSigner
 from sqlmodel import Session, select
 
-from core import auth, cli, timeutil, users
-from core.errors import AuthError, PermissionDenied, StaleVersion, ValidationError
+from core import commands as cli
+from core.accounts import auth, users
+from core.platform import timeutil
+from core.platform.errors import AuthError, PermissionDenied, StaleVersion, ValidationError
 from models import CaseEvent, Role, Setting, User
 from tests.factories import make_unit, make_user
 
@@ -128,7 +131,7 @@ def test_the_session_cookie_names_the_user_and_resists_tampering(session):
 
 
 def _cookie_made_hours_ago(user: User, hours: float, monkeypatch) -> str:
-    past = int(timeutil.now().timestamp() - hours * 3600)
+    past = int(time.time() - hours * 3600)  # the signer's own clock: elapsed time, not the pinned date
     with monkeypatch.context() as m:
         m.setattr(TimestampSigner, "get_timestamp", lambda self: past)
         return auth.make_session_cookie(user)

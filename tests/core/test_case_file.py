@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from core import case_file
-from core.errors import NotFound
+from core.cases import case_file
+from core.platform.errors import NotFound
 from models import CaseStatus, Document, DocumentKind, PartyRole, Role
 from tests.factories import START, act, case_in_status, inputs, make_unit, make_user, person_in, register
 

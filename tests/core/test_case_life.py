@@ -12,10 +12,10 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from core import workflow as wf
-from core.cases import case_timeline, register_case
-from core.errors import ValidationError
-from core.repeats import find_repeats
+from core.cases import workflow as wf
+from core.cases.registration import case_timeline, register_case
+from core.cases.repeats import find_repeats
+from core.platform.errors import ValidationError
 from models import CaseMeeting, CasePause, CaseStatus, Role
 from tests.factories import case_data, make_unit, make_user, person_in
 

@@ -8,9 +8,9 @@ from datetime import date, timedelta
 import pytest
 from openpyxl import load_workbook
 
-from core import case_list
-from core.case_list import CaseFilter
-from core.errors import PermissionDenied
+from core.cases import case_list
+from core.cases.case_list import CaseFilter
+from core.platform.errors import PermissionDenied
 from models import CaseEvent, CaseStatus, Role
 from tests import factories as f
 from tests.plans import sqlite_statement_plans

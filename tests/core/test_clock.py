@@ -18,9 +18,9 @@ import pytest
 from chinese_calendar import constants
 from sqlmodel import select
 
-from core import clock
-from core.clock import Calendar, Due, StageLimit
-from core.settings import STAGE_DEFAULTS
+from core.calendar import clock
+from core.calendar.clock import Calendar, Due, StageLimit
+from core.platform.settings import STAGE_DEFAULTS
 from i18n import catalog
 from models import Case, Channel, Setting
 
@@ -414,6 +414,35 @@ def test_clock_messages_exist_in_both_languages_with_the_same_keys():
 
 
 def test_every_message_key_the_clock_code_uses_exists():
-    code = "".join((ROOT / "core" / name).read_text(encoding="utf-8") for name in ("clock.py", "holidays.py"))
+    code = "".join(
+        (ROOT / "core" / "calendar" / name).read_text(encoding="utf-8")
+        for name in ("clock.py", "holidays.py")
+    )
     used = set(re.findall(r"""\bt\(\s*["'](clock\.[\w.]+)["']""", code))
     assert used and used <= set(catalog("zh_CN"))
+
+
+# The 3rd and 4th working day after each reference date, counted by hand from the State Council's schedules:
+# National Day 2026 runs 1–7 October; Spring Festival 2026 runs 15–23 February; Sunday 4 January 2026 is a
+# make-up working day (调休) after New Year's Day.
+THIRD_AND_FOURTH_WORKING_DAY = {
+    date(2026, 9, 28): (date(2026, 10, 8), date(2026, 10, 9)),  # 29 and 30 September, then 8 October
+    date(2026, 2, 16): (date(2026, 2, 26), date(2026, 2, 27)),  # 24, 25, 26 February
+    date(2025, 12, 31): (
+        date(2026, 1, 6),
+        date(2026, 1, 7),
+    ),  # 4 (a Sunday, 调休) and 5 January, then 6 January
+}
+
+
+def test_alert_colours_on_each_reference_date(session, reference_day):
+    from core.platform import timeutil
+
+    today = timeutil.today()
+    assert today == reference_day
+    cal = clock.load_calendar(session)
+    third, fourth = THIRD_AND_FOURTH_WORKING_DAY[reference_day]
+    assert clock.alert(today - timedelta(days=1), today, cal) == clock.RED
+    assert clock.alert(today, today, cal) == clock.YELLOW
+    assert clock.alert(third, today, cal) == clock.YELLOW
+    assert clock.alert(fourth, today, cal) == clock.GREEN

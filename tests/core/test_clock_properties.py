@@ -9,9 +9,9 @@ from chinese_calendar import constants
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core import clock
-from core.clock import Calendar, StageLimit
-from core.settings import STAGE_DEFAULTS
+from core.calendar import clock
+from core.calendar.clock import Calendar, StageLimit
+from core.platform.settings import STAGE_DEFAULTS
 
 CAL = Calendar({**dict.fromkeys(constants.holidays, False), **dict.fromkeys(constants.workdays, True)}, 2026)
 LIMITS = {stage: StageLimit(**value) for stage, value in STAGE_DEFAULTS.items()}

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from core import db as core_db
+from core.platform import db as core_db
 from models import Holiday, metadata
 
 

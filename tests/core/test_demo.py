@@ -9,15 +9,18 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from core import clock, demo, search
 from core.bootstrap import prepare_database
-from core.db import create_db_engine
+from core.calendar import clock
+from core.cases.workflow import is_ended
+from core.demo import builder as demo
+from core.platform import search, timeutil
+from core.platform.db import create_db_engine
 from models import Case, CaseStatus, Role, User, metadata
 
-TODAY = date(2026, 11, 27)
+TODAY = date(2026, 9, 25)  # a Friday before the suite's pinned today (tests/conftest.py)
 SMALL = 500
 T = metadata.tables
-OPEN = [s.value for s in CaseStatus if s.value not in demo.CLOSED]
+OPEN = [s.value for s in CaseStatus if not is_ended(s)]
 
 
 def rows(engine: sa.Engine, table: str) -> list[tuple]:
@@ -291,7 +294,7 @@ def test_demo_cases_are_found_by_search(loaded):
 
 
 def test_the_workflow_carries_demo_cases_on(loaded):
-    from core import workflow
+    from core.cases import workflow
 
     c, u = T["case"].c, T["user"].c
     with loaded.connect() as conn:
@@ -366,3 +369,21 @@ def test_full_demo_loads(engine):
     counts = demo.load_demo(engine, today=TODAY)
     assert counts["case"] == demo.DEFAULT_CASES
     assert counts["case_event"] > counts["case"] * 4
+
+
+def test_the_demo_lives_on_the_reference_day(engine, reference_day):
+    """Loaded without --today, the demo ends on the pinned "today": nothing is dated or stamped after now."""
+    demo.load_demo(engine, seed=7, cases=300)
+    c, e = T["case"].c, T["case_event"].c
+    stage_dates = [c.received_on, c.triaged_on, c.accepted_on, c.replied_on, c.rated_on, c.closed_on]
+    with engine.connect() as conn:
+        first, last = conn.execute(sa.select(sa.func.min(c.received_on), sa.func.max(c.received_on))).one()
+        latest = [conn.execute(sa.select(sa.func.max(col))).scalar() for col in stage_dates]
+        stamps = conn.execute(sa.select(e.at)).scalars().all()
+        open_due = conn.execute(sa.select(c.due_on).where(c.status.in_(OPEN), c.stage.is_not(None))).scalars()
+        open_due = [d for d in open_due if d is not None]
+    assert last <= reference_day and first > reference_day.replace(year=reference_day.year - 3)
+    assert all(d <= reference_day for d in latest if d is not None)
+    now = timeutil.now()
+    assert stamps and all(timeutil.to_local(at) <= now for at in stamps)
+    assert open_due, "an office always has open cases with a running deadline"

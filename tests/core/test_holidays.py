@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from chinese_calendar import constants
 from sqlmodel import func, select
 
-from core import clock, holidays
-from core.errors import NotFound, PermissionDenied, ValidationError
+from core.calendar import clock, holidays
+from core.platform.errors import NotFound, PermissionDenied, ValidationError
 from models import Case, CaseEvent, Channel, Holiday, HolidaySource, HolidayYear, Role, User
 
 D = date

@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
-from core import audit, permissions
-from core.errors import PermissionDenied
+from core.accounts import audit, permissions
+from core.platform.errors import PermissionDenied
 from models import Case, CaseEvent, CaseUnit, Channel, Role, UnitRole, User
 from tests.factories import make_unit, make_user, unique
 
@@ -134,8 +134,8 @@ def test_a_handler_sees_only_the_cases_his_unit_leads_or_assists(session, two_un
 
 
 def test_opening_a_case_of_another_unit_by_its_id_is_refused(session, two_units):
-    from core.cases import get_case
-    from core.errors import NotFound
+    from core.cases.registration import get_case
+    from core.platform.errors import NotFound
 
     unit_a, _unit_b, cases = two_units
     handler = make_user(session, Role.HANDLER, unit=unit_a)

@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from sqlmodel import Session, select
 
-from core import pii
-from core.errors import PermissionDenied, ValidationError
+from core.accounts import pii
+from core.platform.errors import PermissionDenied, ValidationError
 from models import (
     Attachment,
     Case,

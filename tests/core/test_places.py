@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core import places
+from core.places import places
 from models import Community, Grid, Role, Street, Unit
 from tests.factories import make_user
 

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from core import reception
-from core.errors import PermissionDenied, ValidationError
+from core.cases import reception
+from core.platform.errors import PermissionDenied, ValidationError
 from models import Channel, Outcome, Role
 from tests.factories import START, act, inputs, make_unit, make_user, register
 

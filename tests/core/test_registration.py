@@ -7,9 +7,11 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session, func, select
 
-from core import cases, self_service, timeutil
-from core.cases import case_timeline, get_case, register_case
-from core.errors import NotFound, PermissionDenied, ValidationError
+from core.cases import registration as cases
+from core.cases import self_service
+from core.cases.registration import case_timeline, get_case, register_case
+from core.platform import timeutil
+from core.platform.errors import NotFound, PermissionDenied, ValidationError
 from models import (
     Case,
     CaseEvent,

@@ -7,9 +7,10 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from core import repeats, timeutil
-from core.errors import IllegalTransition, ValidationError
-from core.repeats import find_repeats, link_repeat, title_similarity
+from core.cases import repeats
+from core.cases.repeats import find_repeats, link_repeat, title_similarity
+from core.platform import timeutil
+from core.platform.errors import IllegalTransition, ValidationError
 from models import CaseStatus, Role
 from tests.factories import START, act, case_in_status, id_number, make_user, person_in, register
 
@@ -180,6 +181,6 @@ def test_linking_to_a_matter_ended_after_reexamination_flags_not_accepted_again(
 
 
 def test_repeats_module_exposes_the_linking_transition():
-    from core import workflow
+    from core.cases import workflow
 
     assert repeats.link_repeat is workflow.link_repeat

@@ -6,7 +6,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from core import search
+from core.platform import search
 from models import Case, Channel
 
 

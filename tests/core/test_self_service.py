@@ -9,10 +9,10 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from core import self_service as ss
-from core import timeutil
-from core.cases import register_case
-from core.errors import IllegalTransition, NotFound, ValidationError
+from core.cases import self_service as ss
+from core.cases.registration import register_case
+from core.platform import timeutil
+from core.platform.errors import IllegalTransition, NotFound, ValidationError
 from models import CaseEvent, CaseStatus, Role, Satisfaction
 from tests.factories import act, case_data, inputs, make_unit, make_user
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from core import todo
+from core.desk import todo
 from models import CaseStatus, Role
 from tests.factories import act, case_in_status, make_unit, make_user
 from tests.plans import sqlite_plans
@@ -123,3 +123,21 @@ def test_every_query_starts_from_an_index(session, office, role):
         session, lambda: (todo.todo_for(session, user, LATER), todo.todo_count(session, user, LATER))
     )
     assert plans and not [p for p in plans if p.startswith("SCAN case") and "INDEX" not in p], plans
+
+
+def test_the_supervisor_s_overdue_list_moves_with_the_reference_date(session, reference_day):
+    """Overdue means the deadline has passed by "today": due yesterday is listed, due today is not yet."""
+    from datetime import timedelta
+
+    from core.platform import timeutil
+
+    admin, unit = make_user(session, Role.ADMIN), make_unit(session)
+    yesterday, today = reference_day - timedelta(days=1), timeutil.today()
+    late = case_in_status(session, S.REGISTERED, actor=admin, unit=unit)
+    due_today = case_in_status(session, S.REGISTERED, actor=admin, unit=unit)
+    for case, due in ((late, yesterday), (due_today, reference_day)):
+        case.due_on = due  # the clock's deadline, set directly: only the comparison with today is tested
+        session.add(case)
+    session.commit()
+    supervisor = make_user(session, Role.SUPERVISOR)
+    assert _view(session, supervisor, today=today) == [(late.number, "supervise", yesterday)]

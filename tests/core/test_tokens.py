@@ -8,8 +8,10 @@ import json
 import pytest
 from sqlmodel import select
 
-from core import cli, timeutil, tokens, users
-from core.errors import PermissionDenied, ValidationError
+from core import commands as cli
+from core.accounts import tokens, users
+from core.platform import timeutil
+from core.platform.errors import PermissionDenied, ValidationError
 from models import ApiToken, CaseEvent, Role
 from tests.factories import make_user
 

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core import timeutil
-from core.errors import ValidationError
-from core.validation import Errors, check_id_number, check_phone, id_check_char, id_number_variants
+from core.platform import timeutil
+from core.platform.errors import ValidationError
+from core.platform.validation import Errors, check_id_number, check_phone, id_check_char, id_number_variants
 
 
 @pytest.mark.parametrize(

@@ -9,10 +9,10 @@ import pytest
 from sqlmodel import Session, func, select
 
 import i18n
-from core import workflow
-from core.errors import IllegalTransition, NotFound, PermissionDenied, StaleVersion, ValidationError
-from core.timeutil import to_local, today
-from core.workflow import TRANSITIONS, available_actions, missing_meetings
+from core.cases import workflow
+from core.cases.workflow import TRANSITIONS, available_actions, missing_meetings
+from core.platform.errors import IllegalTransition, NotFound, PermissionDenied, StaleVersion, ValidationError
+from core.platform.timeutil import to_local, today
 from models import Case, CaseEvent, CasePause, CaseStatus, CaseUnit, Category, Role, UnitRole, User
 from tests.factories import START, act, case_in_status, inputs, make_unit, make_user, register
 

@@ -9,9 +9,13 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import date
 from pathlib import Path
 
 import pytest
+
+from core.platform.timeutil import REFERENCE_DATE_ENV
+from tests.conftest import REFERENCE_DATES
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -25,9 +29,12 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def e2e_env(tmp_path_factory) -> dict[str, str]:
-    """The environment of the app under test: its own database, data folder and cookie key."""
+@pytest.fixture(scope="module", params=list(REFERENCE_DATES.values()), ids=list(REFERENCE_DATES))
+def e2e_env(request, tmp_path_factory) -> dict[str, str]:
+    """The environment of the app under test: its own database, data folder, cookie key and pinned "today".
+
+    Every browser test runs once per reference date, so none depends on the day the suite runs.
+    """
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing: browser tests skipped")
     folder = tmp_path_factory.mktemp("e2e")
@@ -36,12 +43,19 @@ def e2e_env(tmp_path_factory) -> dict[str, str]:
         "DATABASE_URL": f"sqlite:///{folder / 'petition_desk.db'}",
         "PETITION_DESK_DATA": str(folder),
         "PETITION_DESK_SECRET_KEY": secrets.token_urlsafe(32),
+        REFERENCE_DATE_ENV: request.param.isoformat(),
     }
+
+
+@pytest.fixture(scope="module")
+def e2e_today(e2e_env) -> date:
+    """The pinned "today" of the app under test."""
+    return date.fromisoformat(e2e_env[REFERENCE_DATE_ENV])
 
 
 def run_cli(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
     """Run `petition-desk <args>` against the app's database and return its output."""
-    return run_python(env, "-m", "core.cli", *args, stdin=stdin)
+    return run_python(env, "-m", "core", *args, stdin=stdin)
 
 
 def run_python(env: dict[str, str], *argv: str, stdin: str | None = None) -> str:

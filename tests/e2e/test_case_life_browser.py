@@ -16,7 +16,7 @@ SCREENS = ROOT / "screens"
 WAIT_MS = 45_000
 
 UNIT = """
-from core import db
+from core.platform import db
 from models import Unit, UnitKind
 
 with db.session_scope() as session:
@@ -27,8 +27,8 @@ with db.session_scope() as session:
 CASE = """
 import json
 from sqlmodel import select
-from core import db, timeutil
-from core.cases import register_case
+from core.platform import db, timeutil
+from core.cases.registration import register_case
 from models import User
 from tests.factories import case_data, person_in
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import ROOT, run_cli
+from tests.e2e.conftest import ROOT, run_cli, run_python
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -29,6 +29,25 @@ def registrar(e2e_env) -> str:
     run_cli(e2e_env, "load-demo", "--cases", "300")
     run_cli(e2e_env, "set-password", "--username", "demo.registrar1", stdin=PASSWORD + "\n")
     return "demo.registrar1"
+
+
+TODO_COUNT = """
+import sys
+from sqlmodel import select
+from core.platform import db
+from core.desk import todo
+from models import User
+
+with db.session_scope() as session:
+    user = session.exec(select(User).where(User.username == sys.argv[1])).one()
+    print(todo.todo_count(session, user))
+"""
+
+
+def _todo_link(env: dict[str, str], username: str) -> str:
+    """Return the to-do entry of the navigation as the user should see it: its count, or none when empty."""
+    n = int(run_python(env, "-c", TODO_COUNT, username).strip().splitlines()[-1])
+    return f"我的待办 ({n})" if n else "我的待办"
 
 
 def _sign_in(page, app_url: str, username: str) -> None:
@@ -79,12 +98,13 @@ def _register(page, title: str, content: str) -> str:
     return re.search(r"JB-\d{4}-\d{6}", success.inner_text()).group(0)
 
 
-def test_a_registrar_registers_a_case_and_finds_it_on_the_case_list(app_url, registrar, page):
+def test_a_registrar_registers_a_case_and_finds_it_on_the_case_list(app_url, e2e_env, registrar, page):
     from playwright.sync_api import expect
 
     SCREENS.mkdir(exist_ok=True)
     _sign_in(page, app_url, registrar)
-    expect(page.get_by_role("link", name=re.compile(r"^我的待办 \(\d+\)$"))).to_be_visible(timeout=WAIT_MS)
+    before = _todo_link(e2e_env, registrar)
+    expect(page.get_by_role("link", name=before, exact=True)).to_be_visible(timeout=WAIT_MS)
     page.get_by_role("link", name="登记", exact=True).click()
     expect(page.get_by_role("heading", name="信访登记")).to_be_visible(timeout=WAIT_MS)
     _fill(page, "身份证号码", "110105194912310021")
@@ -116,7 +136,9 @@ def test_a_registrar_registers_a_case_and_finds_it_on_the_case_list(app_url, reg
     expect(page.get_by_text(re.compile(r"共 \d+ 件 · 第 1 页"))).to_be_visible(timeout=WAIT_MS)
     _shot(page, "cases-filtered")
 
-    page.get_by_role("link", name=re.compile(r"^我的待办")).click()
+    after = _todo_link(e2e_env, registrar)  # the new case waits for triage: one more than before
+    assert after == f"我的待办 ({int(before.strip('我的待办 ()') or 0) + 1})"
+    page.get_by_role("link", name=after, exact=True).click()
     expect(page.get_by_role("heading", name="我的待办")).to_be_visible(timeout=WAIT_MS)
     expect(page.get_by_role("link", name=number)).to_be_visible(timeout=WAIT_MS)
     _shot(page, "todo")

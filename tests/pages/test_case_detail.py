@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from core import workflow
+from core.cases import workflow
 from models import CaseEvent, CaseStatus, Role, UnitKind, User
 from tests.factories import START, act, case_in_status, make_unit, make_user, person_in, register
 
@@ -20,7 +20,7 @@ ID_NUMBER = "11010519491231002X"
 @pytest.fixture()
 def as_user(monkeypatch):
     """Return a function that signs a user in for the page and fixes today's date."""
-    monkeypatch.setattr("core.timeutil.today", lambda: TODAY)
+    monkeypatch.setattr("core.platform.timeutil.today", lambda: TODAY)
     monkeypatch.setattr("pages.case_detail.today", lambda: TODAY)
 
     def sign_in(user: User) -> None:

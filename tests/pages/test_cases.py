@@ -7,7 +7,8 @@ from datetime import date, timedelta
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import places, timeutil
+from core.places import places
+from core.platform import timeutil
 from models import CaseStatus, Role, Street
 from tests.factories import START, case_in_status, make_place, make_unit, make_user, register
 
@@ -157,7 +158,7 @@ def test_sorting_by_deadline_puts_cases_without_one_last(session, monkeypatch, t
 
 
 def test_a_text_search_with_very_many_hits_says_more_than(session, monkeypatch, three):
-    monkeypatch.setattr("core.case_list.TEXT_COUNT_CAP", 1)
+    monkeypatch.setattr("core.cases.case_list.TEXT_COUNT_CAP", 1)
     at = _search(_open(monkeypatch, three[0]), "物业")
     assert at.caption[0].value == "超过 1 件 · 第 1 页，可翻阅前 1 页；加筛选条件可缩小范围"
     assert len(_numbers(at)) == 3  # "物业" is in every request of the fixture

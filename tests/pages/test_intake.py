@@ -6,7 +6,8 @@ import pytest
 from sqlmodel import func, select
 from streamlit.testing.v1 import AppTest
 
-from core import places, timeutil
+from core.places import places
+from core.platform import timeutil
 from models import Attachment, Case, CaseStatus, Role
 from tests.factories import make_place, make_user, register
 
@@ -19,7 +20,7 @@ PDF = b"%PDF-1.7\n%%EOF\n"
 
 @pytest.fixture(autouse=True)
 def _fresh(monkeypatch, tmp_path):
-    from core import config
+    from core.platform import config
 
     places.invalidate()
     monkeypatch.setenv("PETITION_DESK_DATA", str(tmp_path))
@@ -136,7 +137,7 @@ def test_a_known_id_number_brings_up_the_earlier_case_which_can_be_linked(sessio
 
 
 def _person(id_number: str):
-    from core.cases import PersonIn
+    from core.cases.registration import PersonIn
 
     return PersonIn(name="王建国", id_number=id_number, phone="13812341234", address="江北区建新北路1号")
 

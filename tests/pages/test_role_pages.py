@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
 import shell
-from core import audit, auth, users
+from core.accounts import audit, auth, users
 from models import CaseEvent, Role, User
 from tests.factories import make_unit, make_user
 
@@ -166,7 +166,7 @@ def test_the_audit_export_is_a_workbook_and_is_itself_audited(session):
 
     from openpyxl import load_workbook
 
-    from core import audit_log
+    from core.accounts import audit_log
 
     admin = make_user(session, Role.ADMIN)
     audit.record(session, admin, "case.accept", object_id=7, after={"status": "handling"})

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.cases import register_case
+from core.cases.registration import register_case
 from models import Role
 from tests.factories import act, case_data, inputs, make_unit, make_user, person_in
 

@@ -27,7 +27,7 @@ def _badges(at: AppTest) -> list[str]:
     return [m.value for m in at.markdown if "-badge[" in m.value]
 
 
-def test_a_handler_sees_his_unit_s_assigned_case_with_the_action_accept(session, monkeypatch):
+def test_a_handler_sees_his_unit_s_assigned_case_with_the_action_accept(session, monkeypatch, reference_day):
     admin, unit = make_user(session, Role.ADMIN), make_unit(session)
     mine = case_in_status(session, CaseStatus.ASSIGNED, actor=admin, unit=unit, title="楼道灯坏了")
     theirs = case_in_status(session, CaseStatus.ASSIGNED, actor=admin, title="别的单位的案件")

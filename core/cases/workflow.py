@@ -1,0 +1,921 @@
+"""The case workflow (DOMAIN.md §3–§5): the transition table, one function per transition, and the
+actions a user may take now.
+
+Every transition loads the case (row-locked on PostgreSQL), checks scope, permission, version and
+status, validates its inputs, moves the stage and due date through core.clock, appends one event,
+bumps the version with a guarded UPDATE and commits once; on any error nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+
+import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session, select
+
+from core.accounts import audit
+from core.accounts.permissions import allowed, case_in_scope, require_case
+from core.calendar import clock
+from core.cases.registration import get_case, mark_repeat
+from core.platform import timeutil
+from core.platform.errors import IllegalTransition, NotFound, PermissionDenied, StaleVersion
+from core.platform.validation import Errors, field_label
+from i18n import label, t
+from models import (
+    Case,
+    CaseEvent,
+    CaseMeeting,
+    CasePause,
+    CaseStatus,
+    CaseUnit,
+    Category,
+    MeetingKind,
+    Outcome,
+    PauseKind,
+    Role,
+    Route,
+    Satisfaction,
+    Unit,
+    UnitRole,
+    User,
+)
+from models.base import StrEnum
+
+S = CaseStatus
+ENDED = frozenset({S.CLOSED, S.TERMINATED, S.ROUTED_OUT, S.MERGED, S.WITHDRAWN, S.INVALID})
+OPEN = frozenset(S) - ENDED
+RUNNING = OPEN - {S.PAUSED}  # open cases whose clock runs (a paused case has no deadline)
+
+
+def is_ended(status: CaseStatus | str) -> bool:
+    """Return whether a case in `status` has left the desk (closed, terminated, routed out, merged, …)."""
+    return CaseStatus(status) in ENDED
+
+
+def ended_clause() -> sa.ColumnElement[bool]:
+    """Return the SQL condition of `is_ended`."""
+    return Case.status.in_(sorted(ENDED))
+
+
+def open_clause() -> sa.ColumnElement[bool]:
+    """Return the SQL condition of a case still on the desk (not `is_ended`)."""
+    return Case.status.in_(sorted(OPEN))
+
+
+def is_overdue(status: CaseStatus | str, due_on: date | None, today: date) -> bool:
+    """Return whether a case is overdue: open, its clock running, and its current deadline passed."""
+    return CaseStatus(status) in RUNNING and due_on is not None and due_on < today
+
+
+def overdue_clause(today: date) -> sa.ColumnElement[bool]:
+    """Return the SQL condition of `is_overdue` (the one definition the lists, to-do and KPIs use)."""
+    return sa.and_(Case.status.in_(sorted(RUNNING)), Case.due_on < today)
+
+
+BEFORE_REPLY = frozenset(
+    {S.REGISTERED, S.FORWARDED, S.ASSIGNED, S.OBJECTED, S.HANDLING, S.PAUSED, S.MEDIATING}
+)
+RESUMES_TO = {"handling": S.HANDLING, "review": S.REVIEW_REQUESTED, "reexam": S.REEXAM_REQUESTED}
+CASE_FIELDS = tuple(
+    c.name
+    for c in Case.__table__.columns
+    if c.name not in {"id", "version", "updated_at", "updated_by_id", "registered_at", "query_code_hash"}
+)
+
+
+class DisputeDecision(StrEnum):
+    UPHOLD = "uphold"  # the unit is responsible after all and must accept
+    REASSIGN = "reassign"  # another unit is responsible
+
+
+@dataclass
+class Linked:
+    """The result of linking a repeat petition; `message` explains a 不再受理 flag."""
+
+    case: Case
+    not_accepted_again: bool
+    message: str | None = None
+
+
+# --- the transition table -------------------------------------------------------------------------
+
+Guard = Callable[[Case, User], str | None]  # returns the i18n key saying why the action is not open
+
+
+def _stage_permission(case: Case) -> str:
+    return "case.handle" if case.stage == "handling" else "case.review"
+
+
+def _office_or_unit(case: Case) -> str:
+    return "case.handle" if case.accepted_on else "case.triage"
+
+
+def _delivery_permission(case: Case) -> str:
+    return "case.handle" if _delivery_field(case) == "reply_received_on" else "case.review"
+
+
+def _delivery_field(case: Case) -> str | None:
+    """Return the date field a delivery would fill now: the reply's or the review decision's receipt."""
+    if case.review_decided_on is not None:
+        return "review_decision_received_on" if case.review_decision_received_on is None else None
+    if case.review_requested_on is None and case.replied_on is not None and case.reply_received_on is None:
+        return "reply_received_on"
+    return None
+
+
+def _not_objected(case: Case, actor: User) -> str | None:
+    return "workflow.guard.already_objected" if case.objected_on is not None else None
+
+
+def _not_extended(case: Case, actor: User) -> str | None:
+    return "workflow.guard.already_extended" if case.extension_days else None
+
+
+def _delivery_pending(case: Case, actor: User) -> str | None:
+    return None if _delivery_field(case) else "workflow.guard.nothing_to_deliver"
+
+
+def _review_open(case: Case, actor: User) -> str | None:
+    if case.review_requested_on is not None:
+        return "workflow.guard.already_reviewed"
+    return "workflow.guard.reply_not_delivered" if case.reply_received_on is None else None
+
+
+def _reexam_open(case: Case, actor: User) -> str | None:
+    if case.review_decided_on is None:
+        return "workflow.guard.no_review"
+    if case.reexam_requested_on is not None:
+        return "workflow.guard.already_reexamined"
+    return "workflow.guard.review_not_delivered" if case.review_decision_received_on is None else None
+
+
+def _not_in_charge(case: Case, actor: User) -> str | None:
+    return "workflow.guard.already_in_charge" if case.leader_in_charge_id == actor.id else None
+
+
+def _not_linked(case: Case, actor: User) -> str | None:
+    return "workflow.guard.already_linked" if case.repeat_of_id is not None else None
+
+
+@dataclass(frozen=True)
+class Transition:
+    """An action: the statuses it starts from, the permission key it needs, and any further condition."""
+
+    sources: frozenset[CaseStatus]
+    permission: str | Callable[[Case], str]
+    guard: Guard | None = None
+
+    def permission_for(self, case: Case) -> str:
+        """Return the permission key the action needs on this case."""
+        return self.permission if isinstance(self.permission, str) else self.permission(case)
+
+
+def _tr(sources, permission, guard: Guard | None = None) -> Transition:
+    return Transition(frozenset(sources), permission, guard)
+
+
+# action -> where it may start, who may take it. The function of the same name carries it out.
+TRANSITIONS: dict[str, Transition] = {
+    "forward": _tr({S.REGISTERED}, "case.triage"),
+    "assign": _tr({S.REGISTERED}, "case.triage"),
+    "accept": _tr({S.FORWARDED, S.ASSIGNED}, "case.accept"),
+    "raise_objection": _tr({S.FORWARDED, S.ASSIGNED}, "case.object", _not_objected),
+    "settle_dispute": _tr({S.OBJECTED}, "case.settle_dispute"),
+    "pause": _tr({S.HANDLING, S.REVIEW_REQUESTED, S.REEXAM_REQUESTED}, _stage_permission),
+    "resume": _tr({S.PAUSED}, _stage_permission),
+    "extend": _tr({S.HANDLING}, "case.extend", _not_extended),
+    "refer_mediation": _tr({S.REGISTERED, S.HANDLING}, _office_or_unit),
+    "return_from_mediation": _tr({S.MEDIATING}, _office_or_unit),
+    "record_meeting": _tr({S.HANDLING, S.PAUSED, S.MEDIATING, S.REPLIED, S.RATED}, "case.handle"),
+    "reply": _tr({S.HANDLING}, "case.handle"),
+    "record_delivery": _tr(
+        {S.REPLIED, S.RATED, S.CLOSED, S.REVIEWED}, _delivery_permission, _delivery_pending
+    ),
+    "rate": _tr({S.REPLIED}, "case.rate"),
+    "close": _tr({S.RATED, S.REVIEWED}, "case.close"),
+    "request_review": _tr({S.REPLIED, S.RATED, S.CLOSED}, "case.review", _review_open),
+    "decide_review": _tr({S.REVIEW_REQUESTED}, "case.review"),
+    "request_reexam": _tr({S.REVIEWED, S.CLOSED}, "case.review", _reexam_open),
+    "decide_reexam": _tr({S.REEXAM_REQUESTED}, "case.review"),
+    "route_out": _tr({S.REGISTERED, S.FORWARDED, S.ASSIGNED, S.OBJECTED}, "case.triage"),
+    "merge": _tr({S.REGISTERED, S.FORWARDED, S.ASSIGNED}, "case.triage"),
+    "withdraw": _tr(BEFORE_REPLY, "case.withdraw"),
+    "invalidate": _tr({S.REGISTERED}, "case.triage"),
+    "take_charge": _tr(OPEN, "case.take_charge", _not_in_charge),
+    "link_repeat": _tr(BEFORE_REPLY, "case.register", _not_linked),
+}
+
+
+def action_label(action: str) -> str:
+    """Return the button label of an action."""
+    return t(f"workflow.action.{action}")
+
+
+def _permission_error(actor: User, case: Case, action: str) -> PermissionDenied | None:
+    if not allowed(actor, TRANSITIONS[action].permission_for(case)):
+        return PermissionDenied(t("error.forbidden"))
+    # An assisting unit (协办) sees the case but the lead unit (主办) acts on it.
+    if Role(actor.role) == Role.HANDLER and case.lead_unit_id != actor.unit_id:
+        return PermissionDenied(t("workflow.error.lead_unit_only", action=action_label(action)))
+    return None
+
+
+def _transition_error(actor: User, case: Case, action: str) -> IllegalTransition | None:
+    transition = TRANSITIONS[action]
+    if case.status not in transition.sources:
+        status = label("status", case.status)
+        return IllegalTransition(t("workflow.error.illegal", status=status, action=action_label(action)))
+    reason = transition.guard(case, actor) if transition.guard else None
+    return IllegalTransition(t(reason)) if reason else None
+
+
+def available_actions(session: Session, actor: User, case: Case) -> list[str]:
+    """Return the actions the user may take on the case now, in table order."""
+    if not allowed(actor, "case.view") or not case_in_scope(actor, case):
+        return []
+    return [
+        action
+        for action in TRANSITIONS
+        if _permission_error(actor, case, action) is None and _transition_error(actor, case, action) is None
+    ]
+
+
+# --- the shared steps of a transition -------------------------------------------------------------
+
+
+class _Step:
+    """One transition in progress: the locked case and its state before the change."""
+
+    def __init__(self, session: Session, actor: User, case: Case, version: int, action: str):
+        self.session, self.actor, self.case, self.version, self.action = session, actor, case, version, action
+        self.before = audit.snapshot(case, CASE_FIELDS)
+
+    def finish(
+        self, *, note: str | None = None, extra: dict | None = None, object_type: str = "case", object_id=None
+    ) -> Case:
+        """Write the event, bump the version if nobody else did, commit; return the case."""
+        session, case = self.session, self.case
+        case.updated_at, case.updated_by_id = timeutil.now(), self.actor.id
+        before, after = audit.diff(self.before, audit.snapshot(case, CASE_FIELDS))
+        audit.record(
+            session,
+            self.actor,
+            self.action,
+            object_type=object_type,
+            object_id=object_id or case.id,
+            case_id=case.id,
+            before=before,
+            after=after | (extra or {}),
+            note=(note or "").strip() or None,
+        )
+        session.flush()
+        _bump_version(session, case, self.version)
+        session.commit()
+        return case
+
+
+@contextmanager
+def _step(session: Session, actor: User, case_id: int, version: int, action: str) -> Iterator[_Step]:
+    """Open a transition on a locked, visible case; roll back on any error so nothing is half-written."""
+    try:
+        case = get_case(session, actor, case_id, for_update=True)
+        require_case(actor, TRANSITIONS[action].permission_for(case), case)
+        denied = _permission_error(actor, case, action)
+        if denied:
+            raise denied
+        if case.version != version:
+            raise _stale(session, case_id)
+        illegal = _transition_error(actor, case, action)
+        if illegal:
+            raise illegal
+        yield _Step(session, actor, case, version, action)
+    except Exception:
+        session.rollback()
+        raise
+
+
+def _bump_version(session: Session, case: Case, version: int) -> None:
+    """Raise StaleVersion unless the row still has `version`; the UPDATE's WHERE makes it race-safe."""
+    table = Case.__table__
+    result = session.execute(
+        sa.update(table).where(table.c.id == case.id, table.c.version == version).values(version=version + 1)
+    )
+    if result.rowcount != 1:
+        session.rollback()
+        raise _stale(session, case.id)
+    set_committed_value(case, "version", version + 1)
+
+
+def _stale(session: Session, case_id: int) -> StaleVersion:
+    """Return the StaleVersion error naming who changed the case last, and when."""
+    stmt = (
+        select(CaseEvent)
+        .where(CaseEvent.case_id == case_id)
+        .order_by(CaseEvent.at.desc(), CaseEvent.id.desc())
+    )
+    event = session.exec(stmt.limit(1)).first()
+    if event is None:
+        return StaleVersion(t("workflow.stale_unknown"))
+    when = timeutil.to_local(event.at)
+    message = t("workflow.stale", who=event.actor_name or "?", when=when.strftime("%Y-%m-%d %H:%M"))
+    return StaleVersion(message, changed_by=event.actor_name, changed_at=when)
+
+
+def _set_stage(session: Session, case: Case, stage: str | None, start: date | None) -> None:
+    """Start a new clock stage (pauses belong to one stage) and recompute the due date."""
+    case.stage, case.stage_started_on, case.paused_days = stage, start, 0
+    _refresh_due(session, case)
+
+
+def _refresh_due(session: Session, case: Case) -> None:
+    clock.refresh_case(case, clock.load_calendar(session), clock.load_limits(session))
+
+
+def _window_end(session: Session, stage: str, start: date) -> date:
+    """Return the last day of a time window such as the petitioner's 30 days to request a review."""
+    return clock.stage_due(clock.load_calendar(session), clock.load_limits(session), stage, start).on
+
+
+def _check_request(
+    session: Session, requested_on: date, received: date | None, received_field: str, window: str
+) -> None:
+    """Refuse a petitioner's request dated before he received the decision or after his 30-day window."""
+    errors = Errors()
+    errors.date("requested_on", requested_on, after=received, after_field=received_field)
+    if not errors.errors and requested_on > (end := _window_end(session, window, received)):
+        if window == "review_request":
+            message = t("workflow.error.review_window", date=end, received=received)
+        else:
+            message = t("workflow.error.reexam_window", date=end, received=received)
+        errors.add("requested_on", message)
+    errors.raise_if_any()
+
+
+def _enum(errors: Errors, field: str, enum_cls: type[Enum], value):
+    try:
+        return enum_cls(value)
+    except ValueError:
+        message = t(
+            "workflow.error.required" if value is None else "workflow.error.invalid_value",
+            field=field_label(field),
+        )
+        errors.add(field, message)
+        return None
+
+
+def _check_units(
+    session: Session, errors: Errors, lead_unit_id: int | None, assisting: Sequence[int]
+) -> list[int]:
+    """Check the lead and assisting units exist and are active; return the assisting ids without repeats."""
+    lead = session.get(Unit, lead_unit_id) if lead_unit_id is not None else None
+    if lead is None or not lead.active:
+        errors.add("lead_unit_id", t("workflow.error.unit_required"))
+    assists = list(dict.fromkeys(assisting))
+    if lead_unit_id in assists:
+        errors.add("assisting_unit_ids", t("workflow.error.lead_also_assisting"))
+    for unit_id in assists:
+        unit = session.get(Unit, unit_id)
+        if unit is None or not unit.active:
+            errors.add(
+                "assisting_unit_ids", t("workflow.error.unknown", field=field_label("assisting_unit_ids"))
+            )
+    return assists
+
+
+def _set_units(session: Session, case: Case, lead_unit_id: int, assists: list[int], on: date) -> None:
+    session.execute(sa.delete(CaseUnit).where(CaseUnit.case_id == case.id))
+    session.add(CaseUnit(case_id=case.id, unit_id=lead_unit_id, role=UnitRole.LEAD, assigned_on=on))
+    session.add_all(
+        CaseUnit(case_id=case.id, unit_id=u, role=UnitRole.ASSIST, assigned_on=on) for u in assists
+    )
+    case.lead_unit_id = lead_unit_id
+
+
+def _end_open_pause(session: Session, case: Case, on: date) -> int:
+    """End the running pause on `on`; return the calendar days the clock stood still."""
+    stmt = select(CasePause).where(CasePause.case_id == case.id, CasePause.ended_on.is_(None))
+    pause = session.exec(stmt.order_by(CasePause.id.desc())).first()
+    if pause is None:
+        return 0
+    pause.ended_on = on
+    session.add(pause)
+    return (on - pause.started_on).days
+
+
+# --- triage by the petition office ----------------------------------------------------------------
+
+
+def forward(
+    session: Session,
+    actor: User,
+    case_id: int,
+    version: int,
+    *,
+    lead_unit_id: int,
+    on: date,
+    assisting_unit_ids=(),
+    note=None,
+) -> Case:
+    """Forward the case (转送) to the responsible unit; its 15 days to accept start."""
+    return _triage(
+        session, actor, case_id, version, "forward", S.FORWARDED, lead_unit_id, assisting_unit_ids, on, note
+    )
+
+
+def assign(
+    session: Session,
+    actor: User,
+    case_id: int,
+    version: int,
+    *,
+    lead_unit_id: int,
+    on: date,
+    assisting_unit_ids=(),
+    note=None,
+) -> Case:
+    """Assign the case (交办) to the responsible unit; its 15 days to accept start."""
+    return _triage(
+        session, actor, case_id, version, "assign", S.ASSIGNED, lead_unit_id, assisting_unit_ids, on, note
+    )
+
+
+def _triage(
+    session: Session,
+    actor: User,
+    case_id: int,
+    version: int,
+    action: str,
+    status,
+    lead_unit_id,
+    assisting,
+    on,
+    note,
+) -> Case:
+    with _step(session, actor, case_id, version, action) as step:
+        case, errors = step.case, Errors()
+        errors.date("on", on, after=case.received_on, after_field="received_on")
+        assists = _check_units(session, errors, lead_unit_id, assisting)
+        errors.raise_if_any()
+        _set_units(session, case, lead_unit_id, assists, on)
+        case.status, case.triaged_on, case.unit_received_on = status, on, on
+        _set_stage(session, case, "acceptance", on)
+        return step.finish(note=note, extra={"assisting_unit_ids": assists})
+
+
+def route_out(
+    session: Session,
+    actor: User,
+    case_id: int,
+    version: int,
+    *,
+    route: Route | str,
+    routed_to: str,
+    on: date,
+    note=None,
+) -> Case:
+    """Send the case to a legal procedure (诉访分离, routes 1–5) and close it as 导入法定途径."""
+    with _step(session, actor, case_id, version, "route_out") as step:
+        case, errors = step.case, Errors()
+        route = _enum(errors, "route", Route, route)
+        if route == Route.PETITION:
+            errors.add("route", t("workflow.error.route_not_legal"))
+        elif case.category != Category.COMPLAINT:
+            errors.add("route", t("workflow.error.route_category"))
+        errors.text("routed_to", routed_to, max_len=200)
+        errors.date("on", on, after=case.received_on, after_field="received_on")
+        errors.raise_if_any()
+        case.status, case.route, case.routed_to, case.closed_on = S.ROUTED_OUT, route, routed_to.strip(), on
+        _set_stage(session, case, None, None)
+        return step.finish(note=note)
+
+
+def merge(
+    session: Session, actor: User, case_id: int, version: int, *, into_case_id: int, on: date, note=None
+) -> Case:
+    """Merge the case into another case about the same matter."""
+    with _step(session, actor, case_id, version, "merge") as step:
+        case, errors = step.case, Errors()
+        errors.date("on", on, after=case.received_on, after_field="received_on")
+        target = _other_case(session, actor, errors, "into_case_id", into_case_id, case)
+        if target is not None and (target.status in {S.MERGED, S.INVALID, S.WITHDRAWN}):
+            errors.add("into_case_id", t("workflow.error.merge_target", number=target.number))
+        errors.raise_if_any()
+        case.status, case.merged_into_id = S.MERGED, target.id
+        _set_stage(session, case, None, None)
+        return step.finish(note=note, extra={"merged_into": target.number})
+
+
+def _other_case(
+    session: Session, actor: User, errors: Errors, field: str, case_id: int | None, case: Case
+) -> Case | None:
+    """Return another visible case, recording a field error when it is missing or the case itself."""
+    try:
+        other = get_case(session, actor, case_id) if case_id is not None else None
+    except NotFound:
+        other = None
+    if other is None:
+        errors.add(field, t("workflow.error.unknown", field=field_label(field)))
+    elif other.id == case.id:
+        errors.add(field, t("workflow.error.same_case"))
+        return None
+    return other
+
+
+def invalidate(session: Session, actor: User, case_id: int, version: int, *, on: date, reason: str) -> Case:
+    """Mark a registration invalid (not a petition, entered twice by mistake)."""
+    return _end(session, actor, case_id, version, "invalidate", S.INVALID, on, reason)
+
+
+def withdraw(session: Session, actor: User, case_id: int, version: int, *, on: date, reason: str) -> Case:
+    """Record that the petitioner withdrew the petition; a running pause ends."""
+    return _end(session, actor, case_id, version, "withdraw", S.WITHDRAWN, on, reason)
+
+
+def _end(session: Session, actor: User, case_id: int, version: int, action: str, status, on, reason) -> Case:
+    with _step(session, actor, case_id, version, action) as step:
+        case, errors = step.case, Errors()
+        errors.date("on", on, after=case.received_on, after_field="received_on")
+        errors.text("reason", reason, max_len=500)
+        errors.raise_if_any()
+        _end_open_pause(session, case, on)
+        case.status, case.paused_since = status, None
+        _set_stage(session, case, None, None)
+        return step.finish(note=reason, extra={"on": on})
+
+
+# --- acceptance by the responsible unit -----------------------------------------------------------
+
+
+def accept(
+    session: Session, actor: User, case_id: int, version: int, *, notice_date: date, note=None
+) -> Case:
+    """Accept the case (受理告知); the handling clock (60 days, 第32条) starts."""
+    with _step(session, actor, case_id, version, "accept") as step:
+        case, errors = step.case, Errors()
+        errors.date("notice_date", notice_date, after=case.unit_received_on, after_field="unit_received_on")
+        errors.raise_if_any()
+        case.status, case.accepted_on = S.HANDLING, notice_date
+        _set_stage(session, case, "handling", notice_date)
+        return step.finish(note=note)
+
+
+def raise_objection(
+    session: Session, actor: User, case_id: int, version: int, *, on: date, reason: str
+) -> Case:
+    """Object that the unit is not responsible (受理争议); allowed only within the objection window."""
+    with _step(session, actor, case_id, version, "raise_objection") as step:
+        case, errors = step.case, Errors()
+        errors.date("on", on, after=case.unit_received_on, after_field="unit_received_on")
+        errors.text("reason", reason, max_len=500)
+        if not errors.errors and on > (end := _window_end(session, "objection", case.unit_received_on)):
+            errors.add("on", t("workflow.error.objection_window", date=end))
+        errors.raise_if_any()
+        case.status, case.objected_on = S.OBJECTED, on
+        _set_stage(session, case, "dispute", on)
+        return step.finish(note=reason)
+
+
+def settle_dispute(
+    session: Session,
+    actor: User,
+    case_id: int,
+    version: int,
+    *,
+    decision: DisputeDecision | str,
+    on: date,
+    note: str,
+    lead_unit_id: int | None = None,
+    assisting_unit_ids=(),
+) -> Case:
+    """Settle an acceptance dispute: uphold (the unit must accept) or reassign to another unit."""
+    with _step(session, actor, case_id, version, "settle_dispute") as step:
+        case, errors = step.case, Errors()
+        decision = _enum(errors, "decision", DisputeDecision, decision)
+        errors.date("on", on, after=case.objected_on, after_field="objected_on")
+        errors.text("note", note, max_len=500)
+        if decision == DisputeDecision.REASSIGN:
+            assists = _check_units(session, errors, lead_unit_id, assisting_unit_ids)
+            if lead_unit_id == case.lead_unit_id:
+                errors.add("lead_unit_id", t("workflow.error.same_unit"))
+        errors.raise_if_any()
+        if decision == DisputeDecision.REASSIGN:
+            _set_units(session, case, lead_unit_id, assists, on)
+            case.objected_on = None  # the new unit has its own objection window
+        case.status, case.dispute_settled_on, case.unit_received_on = S.ASSIGNED, on, on
+        _set_stage(session, case, "acceptance", on)
+        return step.finish(note=note, extra={"decision": decision.value})
+
+
+# --- handling -------------------------------------------------------------------------------------
+
+
+def pause(
+    session: Session, actor: User, case_id: int, version: int, *, kind: PauseKind | str, on: date, reason: str
+) -> Case:
+    """Stop the clock for a hearing (听证) or an approved suspension (中止)."""
+    with _step(session, actor, case_id, version, "pause") as step:
+        case, errors = step.case, Errors()
+        kind = _enum(errors, "kind", PauseKind, kind)
+        errors.date("on", on, after=case.stage_started_on, after_field="stage_started_on")
+        errors.text("reason", reason, max_len=500)
+        errors.raise_if_any()
+        session.add(
+            CasePause(case_id=case.id, kind=kind, stage=case.stage, started_on=on, reason=reason.strip())
+        )
+        case.status, case.paused_since = S.PAUSED, on
+        _refresh_due(session, case)  # the clock gives a paused case no deadline
+        return step.finish(note=reason, extra={"pause_kind": kind.value})
+
+
+def resume(session: Session, actor: User, case_id: int, version: int, *, on: date, note=None) -> Case:
+    """Restart the clock; the paused calendar days push the due date back."""
+    with _step(session, actor, case_id, version, "resume") as step:
+        case, errors = step.case, Errors()
+        errors.date("on", on, after=case.paused_since, after_field="paused_since")
+        errors.raise_if_any()
+        days = _end_open_pause(session, case, on)
+        case.paused_days += days
+        case.status, case.paused_since = RESUMES_TO[case.stage], None
+        _refresh_due(session, case)
+        return step.finish(note=note, extra={"paused_days_added": days})
+
+
+def extend(
+    session: Session, actor: User, case_id: int, version: int, *, days: int, reason: str, approved_on: date
+) -> Case:
+    """Extend the handling limit once, by at most 30 days, approved by the unit's head (第34条)."""
+    with _step(session, actor, case_id, version, "extend") as step:
+        case, errors = step.case, Errors()
+        most = clock.load_limits(session)["extension"].days
+        if not isinstance(days, int) or not 1 <= days <= most:
+            errors.add("days", t("workflow.error.extension_days", max=most))
+        errors.text("reason", reason, max_len=500)
+        errors.date("approved_on", approved_on, after=case.accepted_on, after_field="accepted_on")
+        if "approved_on" not in errors.errors and case.due_on and approved_on > case.due_on:
+            errors.add("approved_on", t("workflow.error.extension_late", date=case.due_on))
+        errors.raise_if_any()
+        case.extension_days, case.extension_reason = days, reason.strip()
+        _refresh_due(session, case)
+        return step.finish(note=reason)
+
+
+def refer_mediation(
+    session: Session, actor: User, case_id: int, version: int, *, on: date, note=None
+) -> Case:
+    """Refer the case to the mediation centre (调解优先); the petition clock keeps running."""
+    with _step(session, actor, case_id, version, "refer_mediation") as step:
+        case, errors = step.case, Errors()
+        errors.date("on", on, after=case.stage_started_on or case.received_on, after_field="stage_started_on")
+        errors.raise_if_any()
+        case.status = S.MEDIATING
+        return step.finish(note=note, extra={"referred_on": on})
+
+
+def return_from_mediation(
+    session: Session, actor: User, case_id: int, version: int, *, on: date, agreed: bool, note: str
+) -> Case:
+    """Take the case back from mediation with its result (agreement reached or not)."""
+    with _step(session, actor, case_id, version, "return_from_mediation") as step:
+        case, errors = step.case, Errors()
+        errors.date("on", on, after=_referred_on(session, case), after_field="referred_on")
+        errors.text("note", note)
+        errors.raise_if_any()
+        case.status = S.HANDLING if case.accepted_on else S.REGISTERED
+        return step.finish(note=note, extra={"agreed": bool(agreed)})
+
+
+def _referred_on(session: Session, case: Case) -> date | None:
+    stmt = select(CaseEvent.after).where(CaseEvent.case_id == case.id, CaseEvent.action == "refer_mediation")
+    after = session.exec(stmt.order_by(CaseEvent.id.desc()).limit(1)).first() or {}
+    return date.fromisoformat(after["referred_on"]) if after.get("referred_on") else None
+
+
+def record_meeting(
+    session: Session,
+    actor: User,
+    case_id: int,
+    version: int,
+    *,
+    kind: MeetingKind | str,
+    held_on: date,
+    place: str,
+    people: str,
+    notes=None,
+) -> Case:
+    """Record one of the three meetings (三见面) with the petitioner."""
+    with _step(session, actor, case_id, version, "record_meeting") as step:
+        case, errors = step.case, Errors()
+        kind = _enum(errors, "kind", MeetingKind, kind)
+        errors.date("held_on", held_on, after=case.received_on, after_field="received_on")
+        errors.text("place", place, max_len=200)
+        errors.text("people", people, max_len=200)
+        errors.raise_if_any()
+        meeting = CaseMeeting(
+            case_id=case.id,
+            kind=kind,
+            held_on=held_on,
+            place=place.strip(),
+            people=people.strip(),
+            notes=notes,
+            recorded_by_id=actor.id,
+        )
+        session.add(meeting)
+        session.flush()
+        extra = audit.snapshot(meeting, ("kind", "held_on", "place", "people"))
+        return step.finish(extra=extra, object_type="case_meeting", object_id=meeting.id)
+
+
+def missing_meetings(session: Session, case: Case) -> list[MeetingKind]:
+    """Return the meetings of 三见面 not yet recorded for a first petition (none for other cases)."""
+    if not case.is_first:
+        return []
+    held = set(session.exec(select(CaseMeeting.kind).where(CaseMeeting.case_id == case.id)).all())
+    return [kind for kind in MeetingKind if kind not in held]
+
+
+# --- reply, satisfaction, close -------------------------------------------------------------------
+
+
+def reply(
+    session: Session,
+    actor: User,
+    case_id: int,
+    version: int,
+    *,
+    replied_on: date,
+    outcome: Outcome | str,
+    summary: str,
+    delivered_on=None,
+) -> Case:
+    """Reply with a 信访处理意见书: the outcome and its summary; optionally the day the petitioner got it."""
+    with _step(session, actor, case_id, version, "reply") as step:
+        case, errors = step.case, Errors()
+        errors.date("replied_on", replied_on, after=case.accepted_on, after_field="accepted_on")
+        outcome = _enum(errors, "outcome", Outcome, outcome)
+        errors.text("summary", summary)
+        if delivered_on is not None:
+            errors.date("delivered_on", delivered_on, after=replied_on, after_field="replied_on")
+        errors.raise_if_any()
+        case.status, case.replied_on, case.outcome = S.REPLIED, replied_on, outcome
+        case.reply_summary, case.reply_received_on = summary.strip(), delivered_on
+        _set_stage(session, case, None, None)
+        return step.finish()
+
+
+def record_delivery(session: Session, actor: User, case_id: int, version: int, *, delivered_on: date) -> Case:
+    """Record the day the petitioner received the reply or the review decision; his window opens."""
+    with _step(session, actor, case_id, version, "record_delivery") as step:
+        case, errors = step.case, Errors()
+        target = _delivery_field(case)
+        sent = "replied_on" if target == "reply_received_on" else "review_decided_on"
+        errors.date("delivered_on", delivered_on, after=getattr(case, sent), after_field=sent)
+        errors.raise_if_any()
+        setattr(case, target, delivered_on)
+        return step.finish()
+
+
+def rate(
+    session: Session,
+    actor: User,
+    case_id: int,
+    version: int,
+    *,
+    satisfaction: Satisfaction | str,
+    rated_on: date,
+) -> Case:
+    """Record the petitioner's satisfaction with the reply, or that he did not rate it."""
+    with _step(session, actor, case_id, version, "rate") as step:
+        case, errors = step.case, Errors()
+        satisfaction = _enum(errors, "satisfaction", Satisfaction, satisfaction)
+        errors.date("rated_on", rated_on, after=case.replied_on, after_field="replied_on")
+        errors.raise_if_any()
+        case.status, case.satisfaction, case.rated_on = S.RATED, satisfaction, rated_on
+        return step.finish()
+
+
+def close(session: Session, actor: User, case_id: int, version: int, *, closed_on: date, note=None) -> Case:
+    """Close the case (办结); a first petition without all three meetings is closed but flagged."""
+    with _step(session, actor, case_id, version, "close") as step:
+        case, errors = step.case, Errors()
+        previous = "review_decided_on" if case.status == S.REVIEWED else "rated_on"
+        errors.date("closed_on", closed_on, after=getattr(case, previous), after_field=previous)
+        errors.raise_if_any()
+        missing = missing_meetings(session, case)
+        case.status, case.closed_on = S.CLOSED, closed_on
+        _set_stage(session, case, None, None)
+        extra = (
+            {"meetings_incomplete": True, "missing_meetings": [m.value for m in missing]} if missing else {}
+        )
+        return step.finish(note=note, extra=extra)
+
+
+# --- review (复查) and re-examination (复核) -------------------------------------------------------
+
+
+def request_review(
+    session: Session, actor: User, case_id: int, version: int, *, requested_on: date, note=None
+) -> Case:
+    """Record the petitioner's review request (复查), refused outside 30 days from receiving the reply."""
+    with _step(session, actor, case_id, version, "request_review") as step:
+        case = step.case
+        _check_request(session, requested_on, case.reply_received_on, "reply_received_on", "review_request")
+        case.status, case.review_requested_on = S.REVIEW_REQUESTED, requested_on
+        _set_stage(session, case, "review", requested_on)
+        return step.finish(note=note)
+
+
+def decide_review(
+    session: Session,
+    actor: User,
+    case_id: int,
+    version: int,
+    *,
+    decided_on: date,
+    outcome: Outcome | str,
+    summary: str,
+    delivered_on=None,
+) -> Case:
+    """Record the review decision (复查意见) and optionally the day the petitioner received it."""
+    with _step(session, actor, case_id, version, "decide_review") as step:
+        case, errors = step.case, Errors()
+        errors.date(
+            "decided_on", decided_on, after=case.review_requested_on, after_field="review_requested_on"
+        )
+        outcome = _enum(errors, "outcome", Outcome, outcome)
+        errors.text("summary", summary)
+        if delivered_on is not None:
+            errors.date("delivered_on", delivered_on, after=decided_on, after_field="review_decided_on")
+        errors.raise_if_any()
+        case.status, case.review_decided_on, case.review_outcome = S.REVIEWED, decided_on, outcome
+        case.review_decision_received_on = delivered_on
+        _set_stage(session, case, None, None)
+        return step.finish(note=summary)
+
+
+def request_reexam(
+    session: Session, actor: User, case_id: int, version: int, *, requested_on: date, note=None
+) -> Case:
+    """Record a re-examination request (复核), refused outside 30 days from receiving the review decision."""
+    with _step(session, actor, case_id, version, "request_reexam") as step:
+        case = step.case
+        received = case.review_decision_received_on
+        _check_request(session, requested_on, received, "review_decision_received_on", "reexam_request")
+        case.status, case.reexam_requested_on = S.REEXAM_REQUESTED, requested_on
+        _set_stage(session, case, "reexam", requested_on)
+        return step.finish(note=note)
+
+
+def decide_reexam(
+    session: Session,
+    actor: User,
+    case_id: int,
+    version: int,
+    *,
+    decided_on: date,
+    outcome: Outcome | str,
+    summary: str,
+) -> Case:
+    """Record the re-examination decision; the matter ends and is not accepted again (第36条第3款)."""
+    with _step(session, actor, case_id, version, "decide_reexam") as step:
+        case, errors = step.case, Errors()
+        errors.date(
+            "decided_on", decided_on, after=case.reexam_requested_on, after_field="reexam_requested_on"
+        )
+        outcome = _enum(errors, "outcome", Outcome, outcome)
+        errors.text("summary", summary)
+        errors.raise_if_any()
+        case.status, case.reexam_decided_on, case.reexam_outcome = S.TERMINATED, decided_on, outcome
+        case.not_accepted_again, case.closed_on = True, case.closed_on or decided_on
+        _set_stage(session, case, None, None)
+        return step.finish(note=summary)
+
+
+# --- leaders and repeats --------------------------------------------------------------------------
+
+
+def take_charge(session: Session, actor: User, case_id: int, version: int, *, note=None) -> Case:
+    """Make the acting leader personally in charge of the case (包案)."""
+    with _step(session, actor, case_id, version, "take_charge") as step:
+        step.case.leader_in_charge_id = actor.id
+        return step.finish(note=note)
+
+
+def link_repeat(
+    session: Session, actor: User, case_id: int, version: int, *, repeat_of_id: int, note=None
+) -> Linked:
+    """Mark the case as a repeat petition of an earlier case; 不再受理 carries over after 复核."""
+    with _step(session, actor, case_id, version, "link_repeat") as step:
+        case, errors = step.case, Errors()
+        earlier = _other_case(session, actor, errors, "repeat_of_id", repeat_of_id, case)
+        if earlier is not None and earlier.repeat_of_id == case.id:
+            errors.add("repeat_of_id", t("workflow.error.repeat_cycle", number=earlier.number))
+        errors.raise_if_any()
+        barred = mark_repeat(case, earlier)
+        message = t("workflow.message.not_accepted_again", number=earlier.number) if barred else None
+        step.finish(note=note, extra={"repeat_of": earlier.number})
+        return Linked(case=case, not_accepted_again=barred, message=message)

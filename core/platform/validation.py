@@ -1,0 +1,161 @@
+"""Field checks shared by the services: resident ID numbers, phone numbers, texts and dates."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from core.platform import timeutil
+from core.platform.errors import ValidationError
+from i18n import t
+
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK_CHARS = "10X98765432"  # ISO 7064 MOD 11-2: remainder 0..10 -> check character
+_ID18 = re.compile(r"^\d{17}[\dX]$")
+_ID15 = re.compile(r"^\d{15}$")
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_LANDLINE = re.compile(r"^(0\d{2,3})-(\d{7,8})(?:-(\d{1,6}))?$")
+_EARLIEST_BIRTH = date(1890, 1, 1)
+
+
+def _clean(value: str | None) -> str:
+    """Return `value` with full-width characters folded to ASCII and all whitespace removed."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value or ""))
+
+
+def id_check_char(first17: str) -> str:
+    """Return the GB 11643-1999 check character of the first 17 digits of an ID number."""
+    total = sum(int(digit) * weight for digit, weight in zip(first17, ID_WEIGHTS, strict=True))
+    return ID_CHECK_CHARS[total % 11]
+
+
+def _birth_date(digits: str) -> date | None:
+    try:
+        born = date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+    except ValueError:
+        return None
+    return born if _EARLIEST_BIRTH <= born <= timeutil.today() else None
+
+
+def check_id_number(value: str | None, *, field: str = "id_number") -> str:
+    """Return the normalised resident ID number, or raise ValidationError naming `field`."""
+    raw = _clean(value).upper()
+    if _ID15.match(raw):
+        birth = "19" + raw[6:12]  # 15-digit numbers (before 1999) carry a 2-digit year and no check
+    elif _ID18.match(raw):
+        birth = raw[6:14]
+    else:
+        raise ValidationError(t("workflow.validation.id_number_format"), field=field)
+    if _birth_date(birth) is None:
+        shown = f"{birth[:4]}-{birth[4:6]}-{birth[6:8]}"
+        raise ValidationError(t("workflow.validation.id_number_birth", birth=shown), field=field)
+    if len(raw) == 18 and id_check_char(raw[:17]) != raw[17]:
+        raise ValidationError(t("workflow.validation.id_number_check"), field=field)
+    return raw
+
+
+def id_number_variants(id_number: str) -> tuple[str, ...]:
+    """Return the forms one person's ID number may be stored in: 18 digits and, born 19xx, the old 15."""
+    if len(id_number) == 15:
+        first17 = id_number[:6] + "19" + id_number[6:]
+        return (id_number, first17 + id_check_char(first17))
+    if id_number[6:8] == "19":
+        return (id_number, id_number[:6] + id_number[8:17])
+    return (id_number,)
+
+
+def gender_from_id(id_number: str) -> str | None:
+    """Return "male" or "female" from a valid ID number's sequence digit (odd = male)."""
+    digit = id_number[16] if len(id_number) == 18 else id_number[14]
+    return "male" if int(digit) % 2 else "female"
+
+
+def check_phone(value: str | None, *, field: str = "phone") -> str:
+    """Return a normalised mobile (13812345678) or landline (023-67512345) number, or raise ValidationError."""
+    raw = re.sub(r"^(\+86|0086)-?", "", _clean(value))
+    raw = re.sub(r"^\((0\d{2,3})\)-?", r"\1-", raw)  # (023)67512345
+    if _MOBILE.match(raw.replace("-", "")):
+        return raw.replace("-", "")
+    match = _LANDLINE.match(raw)
+    if match:
+        area, main, extension = match.groups()
+    elif re.fullmatch(r"0\d{9,11}", raw):
+        area_len = _area_code_length(raw)
+        area, main, extension = raw[:area_len], raw[area_len:], None
+    else:
+        area = main = extension = ""
+    if len(area) != _area_code_length(area or "0") or not 7 <= len(main) <= 8:
+        raise ValidationError(t("workflow.validation.phone_format"), field=field)
+    return f"{area}-{main}" + (f"-{extension}" if extension else "")
+
+
+def _area_code_length(number: str) -> int:
+    # Area codes 010 and 02x have three digits, every other one four: that splits an unhyphenated number.
+    return 3 if number[:2] in ("01", "02") else 4
+
+
+class Errors:
+    """Collect field errors and raise them together as one ValidationError."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, str] = {}
+
+    def add(self, field: str, message: str) -> None:
+        """Record `message` for `field` unless the field already has one."""
+        self.errors.setdefault(field, message)
+
+    def catch(self, field: str, check, value, **kwargs):
+        """Return `check(value)`, recording its ValidationError under `field` instead of raising."""
+        try:
+            return check(value, field=field, **kwargs)
+        except ValidationError as exc:
+            self.add(field, exc.message)
+            return None
+
+    def text(
+        self, field: str, value: str | None, *, max_len: int | None = None, required: bool = True
+    ) -> None:
+        """Check that a text is present (when required) and not longer than `max_len`."""
+        if required and not (value or "").strip():
+            self.add(field, t("workflow.error.required", field=field_label(field)))
+        elif value and max_len and len(value) > max_len:
+            self.add(field, t("workflow.error.too_long", field=field_label(field), max=max_len))
+
+    def date(
+        self, field: str, value: date | None, *, after: date | None = None, after_field: str = ""
+    ) -> None:
+        """Check that a date is given, not in the future and not before `after` (the previous stage)."""
+        today = timeutil.today()
+        if value is None:
+            self.add(field, t("workflow.error.required", field=field_label(field)))
+        elif value > today:
+            self.add(
+                field, t("workflow.error.date_future", field=field_label(field), today=today.isoformat())
+            )
+        elif after is not None and value < after:
+            other = field_label(after_field)
+            self.add(
+                field, t("workflow.error.date_before", field=field_label(field), other=other, date=after)
+            )
+
+    def raise_if_any(self) -> None:
+        """Raise one ValidationError carrying every collected field error."""
+        if not self.errors:
+            return
+        messages = list(self.errors.values())
+        if len(messages) == 1:
+            raise ValidationError(messages[0], errors=dict(self.errors))
+        summary = t("workflow.error.summary", count=len(messages), details=" ".join(messages))
+        raise ValidationError(summary, errors=dict(self.errors))
+
+
+def field_label(field: str) -> str:
+    """Return the label of a form field, e.g. "petitioners.0.phone" -> "信访人1 联系电话"."""
+    parts = field.split(".")
+    if len(parts) == 3 and parts[1].isdigit():
+        group = t(f"workflow.field.{parts[0]}")
+        return t(
+            "workflow.field.nth", group=group, n=int(parts[1]) + 1, field=t(f"workflow.field.{parts[2]}")
+        )
+    return t(f"workflow.field.{field}")
