@@ -8,6 +8,7 @@ shared link opens the same list in either language. When the URL differs from wh
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 
 import streamlit as st
 from sqlmodel import Session
@@ -15,7 +16,8 @@ from sqlmodel import Session
 from core.cases.case_list import CaseFilter, from_params, to_params
 from core.places import places
 from core.places.reference import SUBJECTS
-from i18n import label, t
+from i18n import get_language, label, t
+from i18n.format import fmt_date
 from models import CaseStatus, Category, Channel
 from widgets.case_table import pager_page, set_pager
 
@@ -64,7 +66,8 @@ def _seed(f: CaseFilter, streets: dict, units: dict) -> None:
 
 def _sync_from_url(streets: dict, units: dict) -> None:
     params, last = _url_params(), st.session_state.get(URL)
-    if params != last:
+    # Another page's run drops these widgets' state; seeding again keeps every widget at a value we chose.
+    if params != last or any(key not in st.session_state for key in KEYS.values()):
         # Back from a case file (or through the menu) the URL has no filter: the clerk gets his list back.
         _seed(from_params(params or last or {}), streets, units)
         st.session_state[URL] = params or last or {}
@@ -136,12 +139,12 @@ def _more(streets: dict, units: dict) -> None:
     cols = st.columns(4)
     _pick("street", streets, cols[0])
     _pick("unit", units, cols[1])
-    cols[2].date_input(t("desk.cases.received_from"), key=KEYS["received_from"], format="YYYY-MM-DD")
-    cols[3].date_input(t("desk.cases.received_to"), key=KEYS["received_to"], format="YYYY-MM-DD")
+    # value=None: without it a date input starts at today, a filter nobody set (it hid most of the list).
+    for col, name in ((cols[2], "received_from"), (cols[3], "received_to")):
+        col.date_input(t(f"desk.cases.{name}"), value=None, key=KEYS[name], format="YYYY-MM-DD")
     cols = st.columns(4, vertical_alignment="bottom")
     cols[0].checkbox(t("desk.cases.open_only"), key=KEYS["open_only"])
     cols[1].selectbox(t("desk.cases.page_size"), PAGE_SIZES, key=KEYS["page_size"])
-    cols[3].button(t("desk.cases.reset"), key="pd_cl_reset", on_click=_reset, icon=":material/restart_alt:")
 
 
 def filter_bar(session: Session) -> CaseFilter:
@@ -165,4 +168,64 @@ def filter_bar(session: Session) -> CaseFilter:
     title = t("desk.cases.more", n=active) if active else t("desk.cases.more_none")
     with st.expander(title, expanded=active > 0, icon=":material/tune:"):
         _more(streets, units)
-    return current()
+    f = current()
+    chips(f, streets, units)
+    return f
+
+
+def _drop(name: str) -> None:
+    st.session_state[KEYS[name]] = getattr(CaseFilter(), name)
+
+
+def _shown(name: str, value, streets: dict, units: dict) -> str:
+    """Return a filter's value as its chip shows it."""
+    if isinstance(value, bool):
+        return ""
+    if isinstance(value, list):
+        kind = "status" if name == "status" else name
+        return (
+            "、".join(label(kind, v) for v in value)
+            if get_language() == "zh_CN"
+            else ", ".join(label(kind, v) for v in value)
+        )
+    if isinstance(value, date):
+        return fmt_date(value)
+    if name in ("street", "unit"):
+        return (streets if name == "street" else units).get(value, str(value))
+    return label("stage", value) if name == "stage" else str(value)
+
+
+def active_filters(f: CaseFilter, streets: dict, units: dict) -> list[tuple[str, str]]:
+    """Return (field, chip text) of every filter the user set, in the order of the filter bar."""
+    default, out = CaseFilter(), []
+    for name in ("q", "status", "overdue", *MORE):
+        value = getattr(f, name)
+        if value == getattr(default, name):
+            continue
+        shown = _shown(name, value, streets, units)
+        text = (
+            t(f"desk.cases.{name}")
+            if not shown
+            else t("desk.filters.chip", name=t(f"desk.cases.{name}"), value=shown)
+        )
+        out.append((name, text))
+    return out
+
+
+def chips(f: CaseFilter, streets: dict, units: dict) -> None:
+    """Show each active filter as a chip that removes it, and one that clears them all; nothing when none."""
+    active = active_filters(f, streets, units)
+    if not active:
+        return
+    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+        st.markdown(f":small[:gray[{t('desk.filters.active')}]]")
+        for name, text in active:
+            st.button(
+                text,
+                key=f"pd_cl_chip_{name}",
+                on_click=_drop,
+                args=(name,),
+                icon=":material/close:",
+                help=t("desk.filters.remove"),
+            )
+        st.button(t("desk.filters.clear_all"), key="pd_cl_reset", on_click=_reset, type="tertiary")

@@ -162,3 +162,56 @@ def test_a_text_search_with_very_many_hits_says_more_than(session, monkeypatch, 
     at = _search(_open(monkeypatch, three[0]), "物业")
     assert at.caption[0].value == "超过 1 件 · 第 1 页，可翻阅前 1 页；加筛选条件可缩小范围"
     assert len(_numbers(at)) == 3  # "物业" is in every request of the fixture
+
+
+# One session that goes to the case list, to another page and back, as the sidebar does: the other page's run
+# draws none of the list's widgets, so Streamlit drops their state, exactly as between two real pages.
+NAVIGATE = """
+import streamlit as st
+from pages import cases, home
+home.render() if st.session_state.get("pd_test_page") == "home" else cases.render()
+"""
+
+
+def _go(at: AppTest, page: str) -> AppTest:
+    at.session_state["pd_test_page"] = page
+    at.query_params.clear()  # the sidebar's links carry no parameters
+    at = at.run()
+    assert not at.exception
+    return at
+
+
+def test_coming_back_to_the_list_sets_no_filter_the_user_did_not_set(session, monkeypatch, three):
+    admin = three[0]
+    monkeypatch.setattr("widgets.session.current_user", lambda: admin)
+    at = _go(AppTest.from_string(NAVIGATE, default_timeout=30), "cases")
+    assert at.caption[0].value == "共 3 件 · 第 1 页，共 1 页"
+    for _ in range(2):
+        at = _go(_go(at, "home"), "cases")
+        assert at.caption[0].value == "共 3 件 · 第 1 页，共 1 页"
+        assert at.date_input(key="pd_cl_received_from").value is None
+        assert at.date_input(key="pd_cl_received_to").value is None
+        assert [e.label for e in at.expander] == ["更多筛选"]
+        assert dict(at.query_params) == {}
+
+
+def test_each_active_filter_is_a_chip_that_removes_it_and_clear_all_removes_every_one(
+    session, monkeypatch, three
+):
+    admin, unit, a, b, c = three
+    at = _open(monkeypatch, admin, status="handling,registered", received_from="2025-03-04", overdue="1")
+    chips = {b.key: b.label for b in at.button if b.key.startswith("pd_cl_chip_")}
+    assert chips == {
+        "pd_cl_chip_status": "状态：办理中、已登记",
+        "pd_cl_chip_overdue": "仅超期",
+        "pd_cl_chip_received_from": "登记日期自：2025年3月4日",
+    }
+    # b (registered 2025-03-04, triage overdue) is the only overdue case received from the 4th on
+    assert _numbers(at) == [b.number]
+    at = at.button(key="pd_cl_chip_received_from").click().run()
+    # all three are overdue (triage due March 2025, c's handling due 2025-05-06); c received the 3rd after a
+    assert "received_from" not in at.query_params and _numbers(at) == [b.number, c.number, a.number]
+    assert not [b for b in at.button if b.key == "pd_cl_chip_received_from"]
+    at = at.button(key="pd_cl_reset").click().run()
+    assert len(_numbers(at)) == 3 and dict(at.query_params) == {}
+    assert not [b for b in at.button if b.key.startswith("pd_cl_chip_") or b.key == "pd_cl_reset"]
