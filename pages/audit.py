@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 
 import pandas as pd
@@ -11,14 +10,16 @@ import streamlit as st
 from core.accounts import audit_log, permissions
 from core.platform import db, timeutil
 from i18n import get_language, t
+from i18n.format import fmt_datetime, fmt_int
+from widgets import audit_changes as words
 from widgets.guard import require_page
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _any(value) -> str:
-    return t("audit.any") if value is None else str(value)
+def _any(words_of):
+    return lambda value: t("audit.any") if value is None else words_of(value)
 
 
 def _filter_form(choices: dict) -> dict:
@@ -33,13 +34,16 @@ def _filter_form(choices: dict) -> dict:
             format_func=lambda v: actors.get(v, t("audit.any")),
         )
         action = cols[1].selectbox(
-            t("audit.filter_action"), [None, *choices["actions"]], key="pd_audit_action", format_func=_any
+            t("audit.filter_action"),
+            [None, *choices["actions"]],
+            key="pd_audit_action",
+            format_func=_any(words.action_label),
         )
         object_type = cols[2].selectbox(
             t("audit.filter_object_type"),
             [None, *choices["object_types"]],
             key="pd_audit_type",
-            format_func=_any,
+            format_func=_any(words.object_type_label),
         )
         object_id = cols[3].number_input(
             t("audit.filter_object_id"), min_value=1, value=None, step=1, key="pd_audit_object_id"
@@ -57,28 +61,26 @@ def _filter_form(choices: dict) -> dict:
     }
 
 
-def _json(value) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else ""
-
-
-def _table(rows: list[dict]) -> None:
+def _table(rows: list[dict], names: audit_log.Names) -> None:
+    """Show the events in words; the raw before/after JSON is in the export."""
     frame = pd.DataFrame(
         [
             {
-                t("audit.col_at"): timeutil.to_local(r["at"]).strftime("%Y-%m-%d %H:%M:%S"),
+                t("audit.col_at"): fmt_datetime(r["at"]),
                 t("audit.col_actor_name"): r["actor_name"] or "",
-                t("audit.col_action"): r["action"],
-                t("audit.col_object_type"): r["object_type"],
-                t("audit.col_object_id"): r["object_id"],
-                t("audit.col_case_id"): r["case_id"],
-                t("audit.col_before"): _json(r["before"]),
-                t("audit.col_after"): _json(r["after"]),
-                t("audit.col_note"): r["note"] or "",
+                t("audit.col_action"): words.action_label(r["action"]),
+                t("audit.col_object"): words.object_label(r, names),
+                t("audit.col_changes"): t("audit.change_separator").join(words.changes(r, names)),
+                t("audit.col_note"): words.note(r),
             }
             for r in rows
         ]
     )
-    st.dataframe(frame, hide_index=True, width="stretch")
+    config = {
+        t("audit.col_at"): st.column_config.TextColumn(width=150),
+        t("audit.col_changes"): st.column_config.TextColumn(width="large"),
+    }
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
 
 
 def _export_button(admin, filters: dict, total: int) -> None:
@@ -101,7 +103,7 @@ def _export_button(admin, filters: dict, total: int) -> None:
         st.caption(t("audit.export_too_large", n=audit_log.MAX_EXPORT_ROWS))
 
 
-def _page_of_events(admin, filters: dict) -> tuple[list[dict], int, int, int]:
+def _page_of_events(admin, filters: dict) -> tuple[list[dict], audit_log.Names, int, int, int]:
     """Return the rows of the page the user asked for (clamped to the last page), the total, page and pages."""
     page = int(st.session_state.get("pd_audit_page") or 1)
     with db.session_scope() as session:
@@ -110,8 +112,9 @@ def _page_of_events(admin, filters: dict) -> tuple[list[dict], int, int, int]:
         if page > pages:
             page = pages
             rows, total = audit_log.query_events(session, admin, page=page, page_size=PAGE_SIZE, **filters)
+        names = audit_log.names_for(session, admin, rows)
     st.session_state["pd_audit_page"] = page
-    return rows, total, page, pages
+    return rows, names, total, page, pages
 
 
 def render() -> None:
@@ -121,10 +124,10 @@ def render() -> None:
     with db.session_scope() as session:
         choices = audit_log.filter_choices(session, admin)
     filters = _filter_form(choices)
-    rows, total, page, pages = _page_of_events(admin, filters)
-    st.caption(t("audit.total", n=total, page=page, pages=pages))
+    rows, names, total, page, pages = _page_of_events(admin, filters)
+    st.caption(t("audit.total", n=fmt_int(total), page=page, pages=fmt_int(pages)))
     if rows:
-        _table(rows)
+        _table(rows, names)
     else:
         st.info(t("audit.empty"))
     cols = st.columns([1, 3])

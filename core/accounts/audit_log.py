@@ -13,7 +13,7 @@ from core.accounts import audit, permissions
 from core.platform import timeutil
 from core.platform.errors import ValidationError
 from i18n import t
-from models import CaseEvent, User
+from models import Case, CaseEvent, Unit, User
 
 MAX_PAGE_SIZE = 500
 MAX_EXPORT_ROWS = 200_000
@@ -101,6 +101,49 @@ def filter_choices(session: Session, actor: User) -> dict[str, list]:
     types = session.exec(select(CaseEvent.object_type).distinct().order_by(CaseEvent.object_type)).all()
     users = session.exec(select(User.id, User.display_name, User.username).order_by(User.username)).all()
     return {"actions": list(actions), "object_types": list(types), "actors": [tuple(u) for u in users]}
+
+
+# before/after fields that hold the id of a unit, a user or a case: shown by name in the readable log
+UNIT_FIELDS = frozenset({"lead_unit_id", "unit_id", "assisting_unit_ids"})
+USER_FIELDS = frozenset({"leader_in_charge_id", "received_by_leader_id", "registrar_id", "user_id"})
+CASE_FIELDS = frozenset({"merged_into_id", "review_of_id", "repeat_of_id", "into_case_id"})
+
+
+@dataclass(frozen=True)
+class Names:
+    """Names of the units, users and cases a page of events refers to, by id."""
+
+    unit_names: dict[int, str]
+    user_names: dict[int, str]
+    case_numbers: dict[int, str]
+
+
+def _ids(rows: list[dict], names: frozenset[str]) -> set[int]:
+    out: set[int] = set()
+    for row in rows:
+        for side in (row["before"] or {}, row["after"] or {}):
+            for name in names & side.keys():
+                value = side[name]
+                out.update(v for v in (value if isinstance(value, list) else [value]) if isinstance(v, int))
+    return out
+
+
+def _lookup(session: Session, key, name, ids: set[int]) -> dict[int, str]:
+    return dict(session.exec(select(key, name).where(key.in_(ids))).all()) if ids else {}
+
+
+def names_for(session: Session, actor: User, rows: list[dict]) -> Names:
+    """Return the names a page of events refers to (three small queries, whatever the page holds)."""
+    permissions.require(actor, "audit.view")
+    cases = _ids(rows, CASE_FIELDS) | {r["case_id"] for r in rows if r["case_id"]}
+    users = _ids(rows, USER_FIELDS) | {
+        r["object_id"] for r in rows if r["object_type"] == "user" and r["object_id"]
+    }
+    return Names(
+        unit_names=_lookup(session, Unit.id, Unit.name, _ids(rows, UNIT_FIELDS)),
+        user_names=_lookup(session, User.id, User.display_name, users),
+        case_numbers=_lookup(session, Case.id, Case.number, cases),
+    )
 
 
 def _cell(value):

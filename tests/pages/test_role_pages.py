@@ -147,17 +147,17 @@ def test_an_api_token_is_shown_once(session, monkeypatch):
 
 def test_the_audit_page_lists_and_filters_every_change(session, monkeypatch):
     admin = make_user(session, Role.ADMIN)
-    audit.record(session, admin, "case.accept", object_id=7, case_id=None, after={"status": "handling"})
+    audit.record(session, admin, "accept", object_id=7, case_id=None, after={"status": "handling"})
     audit.record(session, None, "auth.login_failed", object_type="user", after={"username": "nobody"})
     session.commit()
     _as(monkeypatch, admin)
     at = _page("audit").run()
     assert not at.exception
     frame = at.dataframe[0].value
-    assert set(frame["动作"]) == {"case.accept", "auth.login_failed"}
-    at.selectbox(key="pd_audit_action").select("case.accept")
+    assert set(frame["动作"]) == {"受理", "登录失败"}
+    at.selectbox(key="pd_audit_action").select("accept")
     at = at.button[0].click().run()
-    assert list(at.dataframe[0].value["动作"]) == ["case.accept"]
+    assert list(at.dataframe[0].value["动作"]) == ["受理"]
     assert at.get("download_button")
 
 
