@@ -13,16 +13,12 @@ from streamlit.testing.v1 import AppTest
 from core.accounts import audit, audit_log, auth
 from models import CaseStatus, Role
 from tests.factories import case_in_status, make_unit, make_user
+from tests.pages.helpers import open_page
 from widgets import audit_changes as words
 
-PAGE = "from pages import audit\naudit.render()\n"
 
-
-def _open(monkeypatch, admin) -> AppTest:
-    monkeypatch.setattr("widgets.session.current_user", lambda: admin)
-    at = AppTest.from_string(PAGE, default_timeout=30).run()
-    assert not at.exception
-    return at
+def _open(monkeypatch, admin, prelude: str = "") -> AppTest:
+    return open_page(monkeypatch, "audit", admin, prelude=prelude)
 
 
 def _rows(at: AppTest) -> list[dict]:
@@ -74,8 +70,7 @@ def test_the_log_reads_in_english_too(session, monkeypatch):
         after={"role": "admin"},
     )
     session.commit()
-    monkeypatch.setattr("widgets.session.current_user", lambda: admin)
-    at = AppTest.from_string("import i18n\ni18n.set_language('en')\n" + PAGE, default_timeout=30).run()
+    at = _open(monkeypatch, admin, prelude="import i18n\ni18n.set_language('en')\n")
     [row] = _rows(at)
     assert row["Action"] == "User changed" and row["Changes"] == "Role: Registrar → Administrator"
     assert row["Object"] == f"User {admin.display_name}"
