@@ -17,8 +17,8 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from core import demo
 from core.bootstrap import prepare_database
-from core.demo import builder as demo
 from core.platform.db import create_db_engine
 
 

@@ -31,7 +31,7 @@ def _demo_args(p: argparse.ArgumentParser) -> None:
 
 @command("load-demo", "Fill an empty database with a realistic Jiangbei district (demo data).", _demo_args)
 def _load_demo(args: argparse.Namespace) -> int:
-    from core.demo import builder as demo
+    from core import demo
 
     started = time.perf_counter()
     counts = demo.load_demo(args.engine, seed=args.seed, today=args.today, cases=args.cases)

@@ -77,7 +77,7 @@ def _setup() -> None:
 
 def _load_demo() -> None:
     try:
-        from core.demo import builder as demo
+        from core import demo
     except ImportError:
         st.warning(t("auth.demo_unavailable"))
         return

@@ -9,10 +9,10 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from core import demo
 from core.bootstrap import prepare_database
 from core.calendar import clock
 from core.cases.workflow import is_ended
-from core.demo import builder as demo
 from core.platform import search, timeutil
 from core.platform.db import create_db_engine
 from models import Case, CaseStatus, Role, User, metadata
