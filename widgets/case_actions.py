@@ -4,13 +4,13 @@ inputs come from a small declarative spec, submitted to the workflow transition 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 import streamlit as st
 
 from core.cases import case_file, workflow
 from core.platform import db, timeutil
 from core.platform.errors import PetitionDeskError, StaleVersion, ValidationError
+from core.platform.validation import EARLIEST_DATE, text_limit
 from i18n import label, t
 from models import MeetingKind, Outcome, PauseKind, Route, Satisfaction
 from widgets.text import field_error, md
@@ -20,7 +20,6 @@ OPEN = "pd_case_dialog"  # {"case_id", "version", "action"} of the open dialog
 ERRORS = "pd_case_dialog_errors"
 STALE = "pd_case_dialog_stale"
 FLASH = "pd_case_flash"
-EARLIEST = date(2000, 1, 1)
 # The actions that move a case forward on its main path: shown as primary buttons.
 PRIMARY = frozenset({"forward", "assign", "accept", "settle_dispute", "resume", "reply", "rate", "close"})
 
@@ -230,11 +229,13 @@ def _input(file: case_file.CaseFile, action: str, spec: Input, units: dict[int, 
     today = timeutil.today()
     if spec.kind == "date":
         default = None if spec.optional else today
-        st.date_input(text, value=default, min_value=EARLIEST, max_value=today, format="YYYY-MM-DD", key=key)
+        st.date_input(
+            text, value=default, min_value=EARLIEST_DATE, max_value=today, format="YYYY-MM-DD", key=key
+        )
     elif spec.kind == "text":
-        st.text_input(text, max_chars=200, key=key)
+        st.text_input(text, max_chars=text_limit(spec.name).max_len, key=key)
     elif spec.kind == "area":
-        st.text_area(text, max_chars=2000, height=100, key=key)
+        st.text_area(text, max_chars=text_limit(spec.name).max_len, height=100, key=key)
     elif spec.kind == "choice":
         index = _default_choice(file, spec)
         st.selectbox(text, spec.choices, index=index, format_func=_choice_label(spec), key=key)

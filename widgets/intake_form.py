@@ -13,7 +13,7 @@ import streamlit as st
 
 from core.cases.registration import MAX_REPRESENTATIVES
 from core.platform.errors import ValidationError
-from core.platform.validation import check_id_number, check_phone, gender_from_id
+from core.platform.validation import check_id_number, check_phone, gender_from_id, text_limit
 from i18n import t
 from i18n.format import fmt_date
 from widgets.text import field_error
@@ -108,18 +108,22 @@ def person_block(errs: FieldErrors, group: str, i: int) -> None:
     base = f"{group}.{i}"
     cols = st.columns([1, 1.5, 1.2])
     with cols[0]:
-        st.text_input(label_of("name"), key=key_of(f"{base}.name"), max_chars=40)
+        st.text_input(label_of("name"), key=key_of(f"{base}.name"), max_chars=text_limit("name").max_len)
         errs.show(f"{base}.name")
     with cols[1]:
-        raw = st.text_input(label_of("id_number"), key=key_of(f"{base}.id_number"), max_chars=20)
+        raw = st.text_input(
+            label_of("id_number"), key=key_of(f"{base}.id_number"), max_chars=text_limit("id_number").max_len
+        )
         number, problem = _live(check_id_number, raw)
         errs.show(f"{base}.id_number", problem)
         if number:
             st.caption(_id_hint(number))
     with cols[2]:
-        raw = st.text_input(label_of("phone"), key=key_of(f"{base}.phone"), max_chars=20)
+        raw = st.text_input(
+            label_of("phone"), key=key_of(f"{base}.phone"), max_chars=text_limit("phone").max_len
+        )
         errs.show(f"{base}.phone", _live(check_phone, raw)[1])
-    st.text_input(label_of("address"), key=key_of(f"{base}.address"), max_chars=200)
+    st.text_input(label_of("address"), key=key_of(f"{base}.address"), max_chars=text_limit("address").max_len)
     errs.show(f"{base}.address")
 
 

@@ -9,6 +9,7 @@ from core.cases.registration import LEADER_CHANNELS
 from core.places import places
 from core.places.reference import SUBJECTS
 from core.platform import db, timeutil
+from core.platform.validation import EARLIEST_DATE, text_limit
 from i18n import label, t
 from models import Category, Channel, Outcome, Route
 from widgets import intake_form as form
@@ -37,7 +38,10 @@ def source(errs: form.FieldErrors, user) -> None:
         _select("channel", [c.value for c in Channel], "channel")
     with cols[1]:
         st.date_input(
-            form.label_of("received_on"), key=form.key_of("received_on"), max_value=timeutil.today()
+            form.label_of("received_on"),
+            key=form.key_of("received_on"),
+            min_value=EARLIEST_DATE,
+            max_value=timeutil.today(),
         )
         errs.show("received_on")
     if form.value("channel") in LEADER_CHANNELS:
@@ -104,8 +108,8 @@ def matter(errs: form.FieldErrors) -> None:
         _select("subject", SUBJECTS, "subject", index=None)
         errs.show("subject")
     for name, widget in (("title", st.text_input), ("content", st.text_area), ("request", st.text_area)):
-        extra = {"max_chars": 200} if name == "title" else {"height": 120 if name == "content" else 68}
-        widget(form.label_of(name), key=form.key_of(name), **extra)
+        extra = {} if name == "title" else {"height": 120 if name == "content" else 68}
+        widget(form.label_of(name), key=form.key_of(name), max_chars=text_limit(name).max_len, **extra)
         errs.show(name)
     st.checkbox(
         t("desk.intake.confidential"),
@@ -120,7 +124,9 @@ def place(errs: form.FieldErrors) -> None:
     place_picker(form.PREFIX)
     for name in ("street_id", "community_id", "grid_id"):
         errs.show(name)
-    st.text_input(form.label_of("location"), key=form.key_of("location"), max_chars=200)
+    st.text_input(
+        form.label_of("location"), key=form.key_of("location"), max_chars=text_limit("location").max_len
+    )
     errs.show("location")
 
 

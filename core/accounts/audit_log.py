@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -12,6 +11,7 @@ from sqlmodel import Session, func, select
 from core.accounts import audit, permissions
 from core.platform import timeutil
 from core.platform.errors import ValidationError
+from core.platform.spreadsheet import XlsxSheet
 from i18n import t
 from models import Case, CaseEvent, Unit, User
 
@@ -155,17 +155,13 @@ def _cell(value):
 
 
 def _workbook(rows, language: str | None) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(t("audit.sheet", language=language))
-    sheet.append([t(f"audit.col_{c}", language=language) for c in COLUMNS])
+    sheet = XlsxSheet(
+        t("audit.sheet", language=language), [t(f"audit.col_{c}", language=language) for c in COLUMNS]
+    )
     for event in rows:
         row = _row(event)
         sheet.append([_cell(row[c]) for c in COLUMNS])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return sheet.save()
 
 
 def export_events(session: Session, actor: User, *, language: str | None = None, **filters) -> bytes:

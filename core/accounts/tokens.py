@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from core.accounts import audit, permissions
 from core.platform import timeutil
 from core.platform.errors import NotFound, ValidationError
+from core.platform.validation import has_control_chars
 from i18n import t
 from models import ApiToken, User
 
@@ -29,7 +30,7 @@ def _issue(
     session: Session, actor: User | None, user: User, name: str, note: str | None
 ) -> tuple[ApiToken, str]:
     name = (name or "").strip()
-    if not name or len(name) > 60:
+    if not name or len(name) > 60 or has_control_chars(name):
         raise ValidationError(t("auth.token_name_required"), errors={"name": t("auth.token_name_required")})
     if not user.active:
         raise ValidationError(t("auth.token_user_inactive"))

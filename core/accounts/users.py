@@ -12,6 +12,7 @@ from sqlmodel import Session, func, select
 from core.accounts import audit, auth, permissions
 from core.platform import timeutil
 from core.platform.errors import NotFound, PermissionDenied, StaleVersion, ValidationError
+from core.platform.validation import has_control_chars
 from i18n import t
 from models import Role, Unit, User
 
@@ -83,6 +84,8 @@ def _field_errors(session: Session, fields: dict, exclude_id: int | None = None)
         errors["username"] = t("auth.username_taken")
     if not (fields.get("display_name") or "").strip() or len(fields["display_name"]) > 40:
         errors["display_name"] = t("auth.display_name_required")
+    elif has_control_chars(fields["display_name"]):
+        errors["display_name"] = t("input.control_chars", field=t("auth.display_name"))
     if fields.get("role") not in {r.value for r in Role}:
         errors["role"] = t("auth.role_invalid")
     unit_id = fields.get("unit_id")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
@@ -13,6 +12,7 @@ from sqlmodel import Session, func, select
 from core.accounts import audit, permissions
 from core.cases.workflow import open_clause, overdue_clause
 from core.platform import search
+from core.platform.spreadsheet import XlsxSheet
 from models import Case, CaseParty, CaseStatus, Category, Channel, Person, Street, Unit, User
 
 SORTS = {"received_on", "due_on", "number", "status", "registered_at"}
@@ -341,15 +341,11 @@ EXPORT_COLUMNS = [
 
 def export_xlsx(session: Session, user: User, f: CaseFilter, today: date) -> tuple[bytes, int]:
     """Return the filtered list as an .xlsx workbook with Chinese headers, and its row count; the export is audited."""
-    from openpyxl import Workbook
-
     from i18n import label, t
 
     permissions.require(user, "case.export")
     chunk = CaseFilter(**{**asdict(f), "page_size": MAX_PAGE_SIZE})
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(t("export.sheet_cases"))
-    ws.append([t(key) for _, key in EXPORT_COLUMNS])
+    ws = XlsxSheet(t("export.sheet_cases"), [t(key) for _, key in EXPORT_COLUMNS])
     written, page = 0, 1
     while written < EXPORT_LIMIT:
         chunk.page = page
@@ -360,13 +356,12 @@ def export_xlsx(session: Session, user: User, f: CaseFilter, today: date) -> tup
         if len(rows) < chunk.page_size or (not count_is_capped(f, total) and page * chunk.page_size >= total):
             break
         page += 1
-    buffer = io.BytesIO()
-    wb.save(buffer)
+    data = ws.save()
     audit.record(
         session, user, "case.export", object_type="case_list", after={"filter": to_params(f), "rows": written}
     )
     session.commit()
-    return buffer.getvalue(), written
+    return data, written
 
 
 def _export_values(r: CaseRow, label) -> list:

@@ -184,9 +184,10 @@ def _parse(data: CaseCreate | dict) -> CaseCreate:
 def _check(session: Session, data: CaseCreate) -> _Checked:
     errors = Errors()
     errors.date("received_on", data.received_on)
-    errors.text("title", data.title, max_len=200)
+    errors.text("title", data.title)
     errors.text("content", data.content)
-    errors.text("location", data.location, max_len=200, required=False)
+    errors.text("request", data.request, required=False)
+    errors.text("location", data.location, required=False)
     if data.subject not in SUBJECTS:
         errors.add("subject", t("workflow.error.unknown", field=field_label("subject")))
     if data.category != Category.COMPLAINT and data.route != Route.PETITION:
@@ -227,8 +228,8 @@ def _check_people(session: Session, data: CaseCreate, errors: Errors) -> list[tu
 def _check_person(
     session: Session, prefix: str, person: PersonIn, errors: Errors, *, anonymous: bool
 ) -> PersonIn:
-    errors.text(f"{prefix}.name", person.name, max_len=40)
-    errors.text(f"{prefix}.address", person.address, max_len=200, required=False)
+    errors.text(f"{prefix}.name", person.name)
+    errors.text(f"{prefix}.address", person.address, required=False)
     id_number = (
         errors.catch(f"{prefix}.id_number", check_id_number, person.id_number) if person.id_number else None
     )

@@ -280,8 +280,14 @@ class _Step:
 
 
 @contextmanager
-def _step(session: Session, actor: User, case_id: int, version: int, action: str) -> Iterator[_Step]:
-    """Open a transition on a locked, visible case; roll back on any error so nothing is half-written."""
+def _step(
+    session: Session, actor: User, case_id: int, version: int, action: str, *, note: str | None = None
+) -> Iterator[_Step]:
+    """Open a transition on a locked, visible case; roll back on any error so nothing is half-written.
+
+    `note` is the action's optional free note, checked here like every text (the required ones are checked
+    by the action with its other inputs).
+    """
     try:
         case = get_case(session, actor, case_id, for_update=True)
         require_case(actor, TRANSITIONS[action].permission_for(case), case)
@@ -293,6 +299,9 @@ def _step(session: Session, actor: User, case_id: int, version: int, action: str
         illegal = _transition_error(actor, case, action)
         if illegal:
             raise illegal
+        errors = Errors()
+        errors.text("note", note, required=False)
+        errors.raise_if_any()
         yield _Step(session, actor, case, version, action)
     except Exception:
         session.rollback()
@@ -456,7 +465,7 @@ def _triage(
     on,
     note,
 ) -> Case:
-    with _step(session, actor, case_id, version, action) as step:
+    with _step(session, actor, case_id, version, action, note=note) as step:
         case, errors = step.case, Errors()
         errors.date("on", on, after=case.received_on, after_field="received_on")
         assists = _check_units(session, errors, lead_unit_id, assisting)
@@ -479,14 +488,14 @@ def route_out(
     note=None,
 ) -> Case:
     """Send the case to a legal procedure (诉访分离, routes 1–5) and close it as 导入法定途径."""
-    with _step(session, actor, case_id, version, "route_out") as step:
+    with _step(session, actor, case_id, version, "route_out", note=note) as step:
         case, errors = step.case, Errors()
         route = _enum(errors, "route", Route, route)
         if route == Route.PETITION:
             errors.add("route", t("workflow.error.route_not_legal"))
         elif case.category != Category.COMPLAINT:
             errors.add("route", t("workflow.error.route_category"))
-        errors.text("routed_to", routed_to, max_len=200)
+        errors.text("routed_to", routed_to)
         errors.date("on", on, after=case.received_on, after_field="received_on")
         errors.raise_if_any()
         case.status, case.route, case.routed_to, case.closed_on = S.ROUTED_OUT, route, routed_to.strip(), on
@@ -498,7 +507,7 @@ def merge(
     session: Session, actor: User, case_id: int, version: int, *, into_case_id: int, on: date, note=None
 ) -> Case:
     """Merge the case into another case about the same matter."""
-    with _step(session, actor, case_id, version, "merge") as step:
+    with _step(session, actor, case_id, version, "merge", note=note) as step:
         case, errors = step.case, Errors()
         errors.date("on", on, after=case.received_on, after_field="received_on")
         target = _other_case(session, actor, errors, "into_case_id", into_case_id, case)
@@ -540,7 +549,7 @@ def _end(session: Session, actor: User, case_id: int, version: int, action: str,
     with _step(session, actor, case_id, version, action) as step:
         case, errors = step.case, Errors()
         errors.date("on", on, after=case.received_on, after_field="received_on")
-        errors.text("reason", reason, max_len=500)
+        errors.text("reason", reason)
         errors.raise_if_any()
         _end_open_pause(session, case, on)
         case.status, case.paused_since = status, None
@@ -555,7 +564,7 @@ def accept(
     session: Session, actor: User, case_id: int, version: int, *, notice_date: date, note=None
 ) -> Case:
     """Accept the case (受理告知); the handling clock (60 days, 第32条) starts."""
-    with _step(session, actor, case_id, version, "accept") as step:
+    with _step(session, actor, case_id, version, "accept", note=note) as step:
         case, errors = step.case, Errors()
         errors.date("notice_date", notice_date, after=case.unit_received_on, after_field="unit_received_on")
         errors.raise_if_any()
@@ -571,7 +580,7 @@ def raise_objection(
     with _step(session, actor, case_id, version, "raise_objection") as step:
         case, errors = step.case, Errors()
         errors.date("on", on, after=case.unit_received_on, after_field="unit_received_on")
-        errors.text("reason", reason, max_len=500)
+        errors.text("reason", reason)
         if not errors.errors and on > (end := _window_end(session, "objection", case.unit_received_on)):
             errors.add("on", t("workflow.error.objection_window", date=end))
         errors.raise_if_any()
@@ -597,7 +606,7 @@ def settle_dispute(
         case, errors = step.case, Errors()
         decision = _enum(errors, "decision", DisputeDecision, decision)
         errors.date("on", on, after=case.objected_on, after_field="objected_on")
-        errors.text("note", note, max_len=500)
+        errors.text("note", note)
         if decision == DisputeDecision.REASSIGN:
             assists = _check_units(session, errors, lead_unit_id, assisting_unit_ids)
             if lead_unit_id == case.lead_unit_id:
@@ -622,7 +631,7 @@ def pause(
         case, errors = step.case, Errors()
         kind = _enum(errors, "kind", PauseKind, kind)
         errors.date("on", on, after=case.stage_started_on, after_field="stage_started_on")
-        errors.text("reason", reason, max_len=500)
+        errors.text("reason", reason)
         errors.raise_if_any()
         session.add(
             CasePause(case_id=case.id, kind=kind, stage=case.stage, started_on=on, reason=reason.strip())
@@ -634,7 +643,7 @@ def pause(
 
 def resume(session: Session, actor: User, case_id: int, version: int, *, on: date, note=None) -> Case:
     """Restart the clock; the paused calendar days push the due date back."""
-    with _step(session, actor, case_id, version, "resume") as step:
+    with _step(session, actor, case_id, version, "resume", note=note) as step:
         case, errors = step.case, Errors()
         errors.date("on", on, after=case.paused_since, after_field="paused_since")
         errors.raise_if_any()
@@ -654,7 +663,7 @@ def extend(
         most = clock.load_limits(session)["extension"].days
         if not isinstance(days, int) or not 1 <= days <= most:
             errors.add("days", t("workflow.error.extension_days", max=most))
-        errors.text("reason", reason, max_len=500)
+        errors.text("reason", reason)
         errors.date("approved_on", approved_on, after=case.accepted_on, after_field="accepted_on")
         if "approved_on" not in errors.errors and case.due_on and approved_on > case.due_on:
             errors.add("approved_on", t("workflow.error.extension_late", date=case.due_on))
@@ -668,7 +677,7 @@ def refer_mediation(
     session: Session, actor: User, case_id: int, version: int, *, on: date, note=None
 ) -> Case:
     """Refer the case to the mediation centre (调解优先); the petition clock keeps running."""
-    with _step(session, actor, case_id, version, "refer_mediation") as step:
+    with _step(session, actor, case_id, version, "refer_mediation", note=note) as step:
         case, errors = step.case, Errors()
         errors.date("on", on, after=case.stage_started_on or case.received_on, after_field="stage_started_on")
         errors.raise_if_any()
@@ -712,8 +721,9 @@ def record_meeting(
         case, errors = step.case, Errors()
         kind = _enum(errors, "kind", MeetingKind, kind)
         errors.date("held_on", held_on, after=case.received_on, after_field="received_on")
-        errors.text("place", place, max_len=200)
-        errors.text("people", people, max_len=200)
+        errors.text("place", place)
+        errors.text("people", people)
+        errors.text("notes", notes, required=False)
         errors.raise_if_any()
         meeting = CaseMeeting(
             case_id=case.id,
@@ -800,7 +810,7 @@ def rate(
 
 def close(session: Session, actor: User, case_id: int, version: int, *, closed_on: date, note=None) -> Case:
     """Close the case (办结); a first petition without all three meetings is closed but flagged."""
-    with _step(session, actor, case_id, version, "close") as step:
+    with _step(session, actor, case_id, version, "close", note=note) as step:
         case, errors = step.case, Errors()
         previous = "review_decided_on" if case.status == S.REVIEWED else "rated_on"
         errors.date("closed_on", closed_on, after=getattr(case, previous), after_field=previous)
@@ -821,7 +831,7 @@ def request_review(
     session: Session, actor: User, case_id: int, version: int, *, requested_on: date, note=None
 ) -> Case:
     """Record the petitioner's review request (复查), refused outside 30 days from receiving the reply."""
-    with _step(session, actor, case_id, version, "request_review") as step:
+    with _step(session, actor, case_id, version, "request_review", note=note) as step:
         case = step.case
         _check_request(session, requested_on, case.reply_received_on, "reply_received_on", "review_request")
         case.status, case.review_requested_on = S.REVIEW_REQUESTED, requested_on
@@ -861,7 +871,7 @@ def request_reexam(
     session: Session, actor: User, case_id: int, version: int, *, requested_on: date, note=None
 ) -> Case:
     """Record a re-examination request (复核), refused outside 30 days from receiving the review decision."""
-    with _step(session, actor, case_id, version, "request_reexam") as step:
+    with _step(session, actor, case_id, version, "request_reexam", note=note) as step:
         case = step.case
         received = case.review_decision_received_on
         _check_request(session, requested_on, received, "review_decision_received_on", "reexam_request")
@@ -900,7 +910,7 @@ def decide_reexam(
 
 def take_charge(session: Session, actor: User, case_id: int, version: int, *, note=None) -> Case:
     """Make the acting leader personally in charge of the case (包案)."""
-    with _step(session, actor, case_id, version, "take_charge") as step:
+    with _step(session, actor, case_id, version, "take_charge", note=note) as step:
         step.case.leader_in_charge_id = actor.id
         return step.finish(note=note)
 
@@ -909,7 +919,7 @@ def link_repeat(
     session: Session, actor: User, case_id: int, version: int, *, repeat_of_id: int, note=None
 ) -> Linked:
     """Mark the case as a repeat petition of an earlier case; 不再受理 carries over after 复核."""
-    with _step(session, actor, case_id, version, "link_repeat") as step:
+    with _step(session, actor, case_id, version, "link_repeat", note=note) as step:
         case, errors = step.case, Errors()
         earlier = _other_case(session, actor, errors, "repeat_of_id", repeat_of_id, case)
         if earlier is not None and earlier.repeat_of_id == case.id:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
 
 from core.platform import timeutil
@@ -17,6 +18,57 @@ _ID15 = re.compile(r"^\d{15}$")
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^(0\d{2,3})-(\d{7,8})(?:-(\d{1,6}))?$")
 _EARLIEST_BIRTH = date(1890, 1, 1)
+EARLIEST_DATE = date(1990, 1, 1)  # no date the office records (received, decided, delivered…) lies before it
+
+
+@dataclass(frozen=True)
+class TextLimit:
+    """The longest a text may be, in characters, and whether it may hold line breaks and tabs."""
+
+    max_len: int
+    multiline: bool = False
+
+
+# Every text a user types, by field name (the last part of "petitioners.0.name"). The services check it
+# (Errors.text), the forms take their max_chars from it and the API refuses the same values, so a text the
+# form accepts is never refused elsewhere. Lengths never exceed the column that stores the value.
+TEXT_LIMITS: dict[str, TextLimit] = {
+    "title": TextLimit(200),
+    "content": TextLimit(20_000, multiline=True),
+    "request": TextLimit(2_000, multiline=True),
+    "location": TextLimit(200),
+    "name": TextLimit(40),
+    "id_number": TextLimit(20),  # as typed (spaces, full-width digits); stored normalised in 18
+    "phone": TextLimit(20),
+    "address": TextLimit(200),
+    "onsite_note": TextLimit(2_000, multiline=True),
+    "routed_to": TextLimit(200),
+    "reason": TextLimit(500, multiline=True),
+    "note": TextLimit(1_000, multiline=True),
+    "place": TextLimit(200),
+    "people": TextLimit(200),
+    "notes": TextLimit(2_000, multiline=True),
+    "summary": TextLimit(5_000, multiline=True),
+    "display_name": TextLimit(40),
+}
+# C0 control characters (and lone surrogates, which no database stores) are refused; a multi-line text
+# may hold newlines (also as CRLF) and tabs.
+_CONTROL = re.compile("[\x00-\x1f\ud800-\udfff]")
+_CONTROL_MULTILINE = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\ud800-\udfff]|\r(?!\n)")
+
+
+def text_limit(field: str) -> TextLimit:
+    """Return the limit of a text field, e.g. "petitioners.0.name" -> the limit of "name"."""
+    name = field.rsplit(".", 1)[-1]
+    try:
+        return TEXT_LIMITS[name]
+    except KeyError:
+        raise KeyError(f"text field {name!r} has no limit: add it to validation.TEXT_LIMITS") from None
+
+
+def has_control_chars(value: str, *, multiline: bool = False) -> bool:
+    """Return whether `value` holds a character a text may not (see _CONTROL)."""
+    return (_CONTROL_MULTILINE if multiline else _CONTROL).search(value) is not None
 
 
 def _clean(value: str | None) -> str:
@@ -113,14 +165,17 @@ class Errors:
             self.add(field, exc.message)
             return None
 
-    def text(
-        self, field: str, value: str | None, *, max_len: int | None = None, required: bool = True
-    ) -> None:
-        """Check that a text is present (when required) and not longer than `max_len`."""
-        if required and not (value or "").strip():
+    def text(self, field: str, value: str | None, *, required: bool = True) -> None:
+        """Check that a text is given (when required), within its TEXT_LIMITS and free of control characters."""
+        limit = text_limit(field)
+        if value is not None and not isinstance(value, str):
+            self.add(field, t("input.not_text", field=field_label(field)))
+        elif required and not (value or "").strip():
             self.add(field, t("workflow.error.required", field=field_label(field)))
-        elif value and max_len and len(value) > max_len:
-            self.add(field, t("workflow.error.too_long", field=field_label(field), max=max_len))
+        elif value and len(value) > limit.max_len:
+            self.add(field, t("workflow.error.too_long", field=field_label(field), max=limit.max_len))
+        elif value and has_control_chars(value, multiline=limit.multiline):
+            self.add(field, t("input.control_chars", field=field_label(field)))
 
     def date(
         self, field: str, value: date | None, *, after: date | None = None, after_field: str = ""

@@ -195,6 +195,11 @@ def test_only_an_administrator_creates_users_and_every_field_is_checked(session)
         )
     assert set(exc.value.errors) == {"username", "display_name", "unit_id", "password"}
     assert exc.value.errors["unit_id"] == "承办员必须属于一个单位。"
+    with pytest.raises(ValidationError) as exc:
+        users.create_user(
+            session, admin, username="zhao.h", display_name="赵\x07", role=Role.REGISTRAR, password=PASSWORD
+        )
+    assert exc.value.errors == {"display_name": "姓名含有不可见的控制字符，请删除后重新输入。"}
 
 
 def test_a_handler_is_created_with_his_unit_and_the_change_is_audited(session):

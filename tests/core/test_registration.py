@@ -296,3 +296,20 @@ def test_the_timeline_lists_the_events_oldest_first(session):
     act(session, admin, case, "assign", lead_unit_id=make_unit(session).id, on=date(2025, 3, 4))
     act(session, admin, case, "accept", notice_date=date(2025, 3, 5))
     assert [e.action for e in case_timeline(session, admin, case.id)] == ["register", "assign", "accept"]
+
+
+def test_control_characters_are_refused_at_registration_with_field_messages(session):
+    data = case_data(
+        title="物业\x07维修",
+        content="第一段\n\t第二段",  # newlines and tabs belong in a long text
+        request="退还\x00费用",
+        petitioners=[person_in(name="张\x1b三")],
+    )
+    with pytest.raises(ValidationError) as err:
+        register_case(session, make_user(session), data)
+    assert err.value.errors == {
+        "title": "标题含有不可见的控制字符，请删除后重新输入。",
+        "request": "诉求含有不可见的控制字符，请删除后重新输入。",
+        "petitioners.0.name": "信访人1的姓名含有不可见的控制字符，请删除后重新输入。",
+    }
+    assert session.exec(select(Case)).all() == []

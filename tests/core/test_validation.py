@@ -158,3 +158,38 @@ def test_a_date_before_the_previous_stage_names_both_dates():
     errors = Errors()
     errors.date("notice_date", date(2025, 9, 21), after=date(2025, 9, 22), after_field="unit_received_on")
     assert errors.errors == {"notice_date": "受理告知日期不能早于单位收到日期（2025-09-22）。"}
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\x07", "\x1b[31m", "\x0b", "\ud800"])
+def test_control_characters_are_refused_in_a_text_with_the_fields_name(bad):
+    errors = Errors()
+    errors.text("title", f"物业{bad}维修")
+    errors.text("petitioners.0.name", f"张{bad}三")
+    assert errors.errors["title"] == "标题含有不可见的控制字符，请删除后重新输入。"
+    assert errors.errors["petitioners.0.name"] == "信访人1的姓名含有不可见的控制字符，请删除后重新输入。"
+
+
+def test_a_long_text_may_hold_newlines_and_tabs_a_one_line_text_may_not():
+    errors = Errors()
+    errors.text("content", "第一段\n\t第二段\r\n第三段")
+    errors.text("title", "第一行\n第二行")
+    errors.text("summary", "回车\r覆盖")  # a lone carriage return is no line break
+    assert set(errors.errors) == {"title", "summary"}
+
+
+def test_text_limits_come_from_one_table_that_fits_the_columns():
+    from core.platform.validation import TEXT_LIMITS
+    from models import Case, CaseMeeting, CasePause, Person, User
+
+    columns = {
+        "title": Case.title, "location": Case.location, "routed_to": Case.routed_to, "name": Person.name,
+        "address": Person.address, "place": CaseMeeting.place, "people": CaseMeeting.people,
+        "reason": CasePause.reason, "display_name": User.display_name,
+    }  # fmt: skip
+    for field, column in columns.items():
+        assert TEXT_LIMITS[field].max_len <= column.type.length, field
+    errors = Errors()
+    errors.text("title", "字" * 201)
+    errors.text("content", "字" * 20_000)
+    errors.text("reason", 42)
+    assert errors.errors == {"title": "标题不能超过200个字。", "reason": "理由应为文字。"}

@@ -596,3 +596,19 @@ def test_every_transition_writes_one_event_and_bumps_the_version_once(session):
         select(func.count()).select_from(CaseEvent).where(CaseEvent.case_id == case.id)
     ).one()
     assert count == len(actions)
+
+
+def test_a_note_with_control_characters_is_refused_and_nothing_is_written(session):
+    admin = make_user(session, Role.ADMIN)
+    case = case_in_status(session, S.ASSIGNED, actor=admin)
+    version, before = case.version, len(events(session, case))
+    with pytest.raises(ValidationError) as err:
+        act(session, admin, case, "accept", notice_date=START + timedelta(days=2), note="已受理\x00")
+    assert err.value.errors == {"note": "说明含有不可见的控制字符，请删除后重新输入。"}
+    with pytest.raises(ValidationError) as err:
+        act(session, admin, case, "accept", notice_date=START + timedelta(days=2), note="字" * 1001)
+    assert err.value.errors == {"note": "说明不能超过1000个字。"}
+    session.expire_all()
+    fresh = session.get(Case, case.id)
+    assert (fresh.status, fresh.version, len(events(session, case))) == (S.ASSIGNED, version, before)
+    assert act(session, admin, fresh, "accept", notice_date=START + timedelta(days=2), note="已受理\n第二行")
