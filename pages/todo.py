@@ -9,11 +9,11 @@ import streamlit as st
 from core.calendar import clock
 from core.desk import todo
 from core.platform import db, timeutil
-from i18n import label, t
+from i18n import t
 from i18n.format import fmt_int
-from widgets.case_table import case_link, pager, pager_page, set_pager
-from widgets.deadline import deadline_badge
+from widgets.case_table import pager, pager_page, set_pager
 from widgets.guard import require_page
+from widgets.todo_list import todo_rows
 
 PAGE_SIZE = 25
 PAGE_KEY = "pd_todo_page"
@@ -29,20 +29,6 @@ def _summary(items: list[todo.TodoItem], total: int) -> str:
     by_action = Counter(item.action_label for item in items)
     parts = [f"{name} {fmt_int(n)}" for name, n in by_action.most_common()]
     return t("desk.todo.summary", total=fmt_int(total), parts=" · ".join(parts))
-
-
-def _row(item: todo.TodoItem, today, cal) -> None:
-    cols = st.columns([1.3, 3.2, 2.2, 1.3], vertical_alignment="center")
-    with cols[0]:
-        case_link(item.case_id, item.number)
-    with cols[1]:
-        st.text(item.title)
-        stage = f" · {label('stage', item.stage)}" if item.stage else ""
-        st.caption(label("status", item.status) + stage)
-    with cols[2]:
-        deadline_badge(item.due_on, item.due_provisional, today, cal, paused=item.status == "paused")
-    with cols[3]:
-        st.badge(item.action_label, color="blue", icon=":material/arrow_forward:")
 
 
 def _page(n_items: int) -> tuple[int, int]:
@@ -68,7 +54,5 @@ def render() -> None:
     if total > len(items):
         st.caption(t("desk.todo.more", shown=fmt_int(len(items)), total=fmt_int(total)))
     page, pages = _page(len(items))
-    with st.container(border=True):
-        for item in items[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]:
-            _row(item, today, cal)
+    todo_rows(items[(page - 1) * PAGE_SIZE : page * PAGE_SIZE], today, cal)
     pager(PAGE_KEY, pages)

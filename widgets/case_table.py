@@ -9,7 +9,7 @@ import streamlit as st
 
 from core.cases.case_list import CaseRow
 from i18n import get_language, label, t
-from widgets.deadline import describe
+from widgets.deadline import Deadline, describe
 from widgets.text import md_escape
 
 CASE_URL_PATH = "case"  # the case file page, which reads st.query_params["id"]
@@ -57,14 +57,27 @@ def _record(r: CaseRow, deadline: list[str]) -> dict:
     }
 
 
+def deadline_cell(d: Deadline, colours: dict[str, str]) -> list[str]:
+    """Return a deadline as a table cell (a one-label list), noting its colour in `colours`."""
+    if not d.text:
+        return []
+    colours[d.text] = ALERT_COLOURS.get(d.alert or "", "gray")
+    return [d.text]
+
+
+def deadline_column(colours: dict[str, str], width: int = 250):
+    """Return the column that shows each deadline as a coloured label, like the badge elsewhere."""
+    return st.column_config.MultiselectColumn(
+        width=width, options=list(colours), color=list(colours.values()) or None
+    )
+
+
 def case_frame(rows: list[CaseRow], today: date, cal) -> tuple[pd.DataFrame, dict[str, str]]:
     """Return the table of a page of cases with localized headers and values, and each deadline's colour."""
     records, colours = [], {}
     for r in rows:
         d = describe(r.due_on, r.due_provisional, today, cal, paused=r.status == "paused")
-        records.append(_record(r, [d.text] if d.text else []))
-        if d.text:
-            colours[d.text] = ALERT_COLOURS.get(d.alert or "", "gray")
+        records.append(_record(r, deadline_cell(d, colours)))
     return pd.DataFrame.from_records(records), colours
 
 
@@ -75,9 +88,7 @@ def case_table(rows: list[CaseRow], today: date, cal, *, key: str) -> int | None
         t("export.received_on"): st.column_config.DateColumn(format=date_format()),
         t("export.title"): st.column_config.TextColumn(width="large"),
         # A read-only multiselect column shows each deadline as a coloured label, like the badge elsewhere.
-        t("export.due_on"): st.column_config.MultiselectColumn(
-            width=250, options=list(colours), color=list(colours.values()) or None
-        ),
+        t("export.due_on"): deadline_column(colours),
     }
     event = st.dataframe(
         frame,
