@@ -58,7 +58,7 @@ def test_home_refuses_a_visitor(engine, monkeypatch):
 # --- each role's first screen (UX.md) ---------------------------------------------------------------
 
 
-def _mediation(session, mediator, *, number: str, title: str, status: str, due_on=None, closed_on=None):
+def _mediation(session, mediator, number: str, title: str, status: str, *, due_on=None, closed_on=None):
     case = MediationCase(
         number=number,
         dispute_type="邻里纠纷",
@@ -86,23 +86,9 @@ def test_a_mediator_s_home_lists_his_mediation_cases_and_no_false_message(sessio
     mine, other = Mediator(name="苏调解", user_id=user.id), Mediator(name="别人")
     session.add_all([mine, other])
     session.commit()
-    _mediation(
-        session,
-        mine,
-        number="JB-TJ-2026-000002",
-        title="楼上漏水纠纷",
-        status="agreed",
-        closed_on=date(2026, 9, 20),
-    )
-    _mediation(
-        session,
-        mine,
-        number="JB-TJ-2026-000003",
-        title="噪音纠纷",
-        status="accepted",
-        due_on=date(2026, 10, 8),
-    )
-    _mediation(session, other, number="JB-TJ-2026-000009", title="别人的纠纷", status="accepted")
+    _mediation(session, mine, "JB-TJ-2026-000002", "楼上漏水纠纷", "agreed", closed_on=date(2026, 9, 20))
+    _mediation(session, mine, "JB-TJ-2026-000003", "噪音纠纷", "accepted", due_on=date(2026, 10, 8))
+    _mediation(session, other, "JB-TJ-2026-000009", "别人的纠纷", "accepted")
     at = _open_home(monkeypatch, user)
     assert [s.value for s in at.subheader] == ["我参与的调解案件"]
     frame = at.dataframe[0].value
