@@ -163,7 +163,7 @@ async def act(request: Request) -> JSONResponse:
         return JSONResponse({"error": "invalid", "message": t("api.version_required")}, 422)
 
     def work() -> JSONResponse:
-        func = getattr(workflow, action)
+        func = workflow.TRANSITIONS[action].func
         with db.session_scope() as session:
             try:
                 func(session, user, request.path_params["case_id"], version, **_inputs(func, body))

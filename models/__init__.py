@@ -18,6 +18,7 @@ from models.case import (
     PauseKind,
     Route,
     Satisfaction,
+    Stage,
     UnitRole,
 )
 from models.document import Attachment, AttachmentKind, Document, DocumentKind
@@ -95,6 +96,7 @@ __all__ = [
     "SpotCheck",
     "SpotCheckItem",
     "SpotCheckStatus",
+    "Stage",
     "Street",
     "StreetKind",
     "SupervisionLetter",

@@ -39,6 +39,27 @@ class Route(StrEnum):
     PETITION = "petition"  # 6 信访程序
 
 
+class Stage(StrEnum):
+    """A stage of the statutory clock (DOMAIN.md §4): the key of its limit in the settings, the code and the API.
+
+    The values are what Case.stage and CasePause.stage store, so a member compares equal to the stored string.
+    """
+
+    TRIAGE = "triage"  # 登记分流 by the petition office, 15 days (第22条)
+    ACCEPTANCE = "acceptance"  # acceptance notice by the unit, 15 days (第23条)
+    OBJECTION = "objection"  # objection by a unit that is not responsible, 5 working days (第23条)
+    DISPUTE = "dispute"  # acceptance dispute settled, 5 days (local rule)
+    HANDLING = "handling"  # handling and reply, 60 days (第34条)
+    EXTENSION = "extension"  # extension of handling, at most 30 days, once (第34条)
+    REVIEW_REQUEST = "review_request"  # the petitioner's 30 days to ask for a review (第35条)
+    REVIEW = "review"  # review decision, 30 days (第35条)
+    REEXAM_REQUEST = "reexam_request"  # the petitioner's 30 days to ask for a re-examination (第36条)
+    REEXAM = "reexam"  # re-examination decision, 30 days (第36条)
+    MEDIATION = "mediation"  # mediation settled, 30 days (《人民调解工作若干规定》第33条)
+    JUDICIAL_CONFIRMATION = "judicial_confirmation"  # joint application, 30 days (人民调解法第33条)
+    LETTER_REPLY = "letter_reply"  # supervision letter answered, 10 working days (local practice)
+
+
 class CaseStatus(StrEnum):
     REGISTERED = "registered"  # 已登记, awaiting triage
     FORWARDED = "forwarded"  # 已转送, awaiting the unit's acceptance
@@ -168,7 +189,7 @@ class Case(SQLModel, table=True):
     reexam_decided_on: date | None = None
     reexam_outcome: Outcome | None = enum_field(Outcome, nullable=True)
     # the current statutory clock, kept by core.clock so lists can sort and filter in the database
-    stage: str | None = Field(default=None, max_length=24)  # key of DOMAIN.md §4
+    stage: str | None = Field(default=None, max_length=24)  # a Stage (DOMAIN.md §4), stored as its value
     stage_started_on: date | None = None
     due_on: date | None = None
     due_provisional: bool = Field(default=False)

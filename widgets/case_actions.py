@@ -146,7 +146,7 @@ def _submit(user, case_id: int, version: int, action: str) -> None:
     try:
         with db.session_scope() as session:
             values = {s.name: _value(session, user, case_id, action, s) for s in SPECS[action]}
-            result = getattr(workflow, action)(session, user, case_id, version, **values)
+            result = workflow.TRANSITIONS[action].func(session, user, case_id, version, **values)
     except ValidationError as exc:
         state[ERRORS] = exc.errors or {"_form": exc.message}
         return

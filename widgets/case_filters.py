@@ -18,7 +18,7 @@ from core.places import places
 from core.places.reference import SUBJECTS
 from i18n import get_language, label, t
 from i18n.format import fmt_date
-from models import CaseStatus, Category, Channel
+from models import CaseStatus, Category, Channel, Stage
 from widgets.case_table import pager_page, set_pager
 
 FIELDS = tuple(f.name for f in dataclasses.fields(CaseFilter))
@@ -32,7 +32,8 @@ SORTS = {
     "-due_on": "due_desc",
 }
 PAGE_SIZES = (20, 50, 100)
-STAGES = ("triage", "acceptance", "dispute", "handling", "review", "reexam")  # where a running clock can be
+# where a running clock can be
+STAGES = (Stage.TRIAGE, Stage.ACCEPTANCE, Stage.DISPUTE, Stage.HANDLING, Stage.REVIEW, Stage.REEXAM)
 MORE = (
     "channel",
     "category",

@@ -16,26 +16,26 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from models import Case, Holiday, HolidayYear
+from models import Case, Holiday, HolidayYear, Stage
 
 log = logging.getLogger(__name__)
 
 CALENDAR, WORKING = "calendar", "working"
 UNITS = (CALENDAR, WORKING)
-HANDLING, EXTENSION = "handling", "extension"
+HANDLING, EXTENSION = Stage.HANDLING, Stage.EXTENSION
 GREEN, YELLOW, RED = "green", "yellow", "red"
 
 # stage key -> the Case field its clock starts from (DOMAIN.md §4, column "from")
-STAGE_STARTS: dict[str, str] = {
-    "triage": "received_on",
-    "acceptance": "unit_received_on",
-    "objection": "unit_received_on",
-    "dispute": "objected_on",
-    "handling": "accepted_on",
-    "review_request": "reply_received_on",
-    "review": "review_requested_on",
-    "reexam_request": "review_decision_received_on",
-    "reexam": "reexam_requested_on",
+STAGE_STARTS: dict[Stage, str] = {
+    Stage.TRIAGE: "received_on",
+    Stage.ACCEPTANCE: "unit_received_on",
+    Stage.OBJECTION: "unit_received_on",
+    Stage.DISPUTE: "objected_on",
+    Stage.HANDLING: "accepted_on",
+    Stage.REVIEW_REQUEST: "reply_received_on",
+    Stage.REVIEW: "review_requested_on",
+    Stage.REEXAM_REQUEST: "review_decision_received_on",
+    Stage.REEXAM: "reexam_requested_on",
 }
 
 _WINDOW_FIRST_YEAR = 2000  # days in the precomputed window are answered by bisect, others by a loop

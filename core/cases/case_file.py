@@ -24,6 +24,7 @@ from models import (
     Document,
     Grid,
     MeetingKind,
+    Stage,
     Street,
     Unit,
     User,
@@ -35,18 +36,18 @@ UNIT_FIELDS = ("lead_unit_id",)
 UNIT_LIST_FIELDS = ("assisting_unit_ids",)
 USER_FIELDS = ("leader_in_charge_id", "received_by_leader_id", "registrar_id")
 # The petitioner's own windows to ask for a review: their end is no deadline of the office.
-PETITIONER_WINDOWS = frozenset({"review_request", "reexam_request"})
+PETITIONER_WINDOWS = frozenset({Stage.REVIEW_REQUEST, Stage.REEXAM_REQUEST})
 # stage -> the case field that records the stage was done
 STAGE_DONE = {
-    "triage": "triaged_on",
-    "acceptance": "accepted_on",
-    "objection": "objected_on",
-    "dispute": "dispute_settled_on",
-    "handling": "replied_on",
-    "review_request": "review_requested_on",
-    "review": "review_decided_on",
-    "reexam_request": "reexam_requested_on",
-    "reexam": "reexam_decided_on",
+    Stage.TRIAGE: "triaged_on",
+    Stage.ACCEPTANCE: "accepted_on",
+    Stage.OBJECTION: "objected_on",
+    Stage.DISPUTE: "dispute_settled_on",
+    Stage.HANDLING: "replied_on",
+    Stage.REVIEW_REQUEST: "review_requested_on",
+    Stage.REVIEW: "review_decided_on",
+    Stage.REEXAM_REQUEST: "reexam_requested_on",
+    Stage.REEXAM: "reexam_decided_on",
 }
 
 
@@ -253,15 +254,15 @@ def _running(case: Case, stage: str) -> bool:
     status = CaseStatus(case.status)
     if stage == case.stage:
         return True
-    if stage == "objection":
+    if stage == Stage.OBJECTION:
         return status in {CaseStatus.FORWARDED, CaseStatus.ASSIGNED} and case.objected_on is None
-    if stage == "review_request":
+    if stage == Stage.REVIEW_REQUEST:
         return case.review_requested_on is None and status in {
             CaseStatus.REPLIED,
             CaseStatus.RATED,
             CaseStatus.CLOSED,
         }
-    if stage == "reexam_request":
+    if stage == Stage.REEXAM_REQUEST:
         return case.reexam_requested_on is None and status in {CaseStatus.REVIEWED, CaseStatus.CLOSED}
     return False
 
@@ -273,7 +274,7 @@ def stage_dues(case: Case, dues: dict[str, clock.Due]) -> list[StageDue]:
         done_on = getattr(case, STAGE_DONE[stage]) if stage in STAGE_DONE else None
         current = stage == case.stage
         running = done_on is None and _running(case, stage)
-        if stage == "objection" and done_on is None and not running:
+        if stage == Stage.OBJECTION and done_on is None and not running:
             continue  # the unit accepted without objecting: its objection window no longer matters
         out.append(StageDue(stage, due.on, due.provisional, current, running, None if current else done_on))
     return out

@@ -46,6 +46,7 @@ from models import (
     Person,
     Role,
     Route,
+    Stage,
     Street,
     User,
 )
@@ -319,7 +320,7 @@ def _insert(
     if data.onsite_resolved:
         _close_on_site(case, data)
     else:
-        case.stage, case.stage_started_on = "triage", data.received_on
+        case.stage, case.stage_started_on = Stage.TRIAGE, data.received_on
     clock.refresh_case(case, clock.load_calendar(session), clock.load_limits(session))
     after = audit.snapshot(case, REGISTER_FIELDS) | {"parties": parties}
     audit.record(session, actor, "register", object_id=case.id, case_id=case.id, after=after)

@@ -24,7 +24,7 @@ from core.cases.registration import check_query_code, hash_query_code, new_query
 from core.platform import timeutil
 from core.platform.errors import IllegalTransition, NotFound, PetitionDeskError, StaleVersion, ValidationError
 from i18n import t
-from models import Case, CaseEvent, CaseStatus, Satisfaction
+from models import Case, CaseEvent, CaseStatus, Satisfaction, Stage
 
 OBJECT_TYPE = "self_service"
 FAILED, LOOKUP, RATED = "self_service.failed", "self_service.lookup", "self_service.rate"
@@ -34,7 +34,8 @@ WINDOW = timedelta(minutes=15)
 MAX_NUMBER_LENGTH = 20
 MAX_CODE_LENGTH = 32
 # The stages a petitioner waits on or may act in; objection and dispute are between offices.
-PUBLIC_STAGES = ("triage", "acceptance", "handling", "review_request", "review", "reexam_request", "reexam")
+PUBLIC_STAGES = (Stage.TRIAGE, Stage.ACCEPTANCE, Stage.HANDLING, Stage.REVIEW_REQUEST, Stage.REVIEW)
+PUBLIC_STAGES += (Stage.REEXAM_REQUEST, Stage.REEXAM)
 RATINGS = (Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED, Satisfaction.DISSATISFIED)
 
 

@@ -1,5 +1,5 @@
-"""The case workflow (DOMAIN.md §3–§5): the transition table, one function per transition, and the
-actions a user may take now.
+"""The case workflow (DOMAIN.md §3–§5): one function per transition, the transition table that holds them
+(TRANSITIONS, at the end of the module), and the actions a user may take now.
 
 Every transition loads the case (row-locked on PostgreSQL), checks scope, permission, version and
 status, validates its inputs, moves the stage and due date through core.clock, appends one event,
@@ -40,6 +40,7 @@ from models import (
     Role,
     Route,
     Satisfaction,
+    Stage,
     Unit,
     UnitRole,
     User,
@@ -80,7 +81,7 @@ def overdue_clause(today: date) -> sa.ColumnElement[bool]:
 BEFORE_REPLY = frozenset(
     {S.REGISTERED, S.FORWARDED, S.ASSIGNED, S.OBJECTED, S.HANDLING, S.PAUSED, S.MEDIATING}
 )
-RESUMES_TO = {"handling": S.HANDLING, "review": S.REVIEW_REQUESTED, "reexam": S.REEXAM_REQUESTED}
+RESUMES_TO = {Stage.HANDLING: S.HANDLING, Stage.REVIEW: S.REVIEW_REQUESTED, Stage.REEXAM: S.REEXAM_REQUESTED}
 CASE_FIELDS = tuple(
     c.name
     for c in Case.__table__.columns
@@ -102,13 +103,13 @@ class Linked:
     message: str | None = None
 
 
-# --- the transition table -------------------------------------------------------------------------
+# --- the parts of the transition table (TRANSITIONS itself closes the module) ----------------------
 
 Guard = Callable[[Case, User], str | None]  # returns the i18n key saying why the action is not open
 
 
 def _stage_permission(case: Case) -> str:
-    return "case.handle" if case.stage == "handling" else "case.review"
+    return "case.handle" if case.stage == Stage.HANDLING else "case.review"
 
 
 def _office_or_unit(case: Case) -> str:
@@ -164,8 +165,10 @@ def _not_linked(case: Case, actor: User) -> str | None:
 
 @dataclass(frozen=True)
 class Transition:
-    """An action: the statuses it starts from, the permission key it needs, and any further condition."""
+    """An action: the function that carries it out, the statuses it starts from, the permission key it
+    needs, and any further condition."""
 
+    func: Callable[..., Case | Linked]
     sources: frozenset[CaseStatus]
     permission: str | Callable[[Case], str]
     guard: Guard | None = None
@@ -175,40 +178,8 @@ class Transition:
         return self.permission if isinstance(self.permission, str) else self.permission(case)
 
 
-def _tr(sources, permission, guard: Guard | None = None) -> Transition:
-    return Transition(frozenset(sources), permission, guard)
-
-
-# action -> where it may start, who may take it. The function of the same name carries it out.
-TRANSITIONS: dict[str, Transition] = {
-    "forward": _tr({S.REGISTERED}, "case.triage"),
-    "assign": _tr({S.REGISTERED}, "case.triage"),
-    "accept": _tr({S.FORWARDED, S.ASSIGNED}, "case.accept"),
-    "raise_objection": _tr({S.FORWARDED, S.ASSIGNED}, "case.object", _not_objected),
-    "settle_dispute": _tr({S.OBJECTED}, "case.settle_dispute"),
-    "pause": _tr({S.HANDLING, S.REVIEW_REQUESTED, S.REEXAM_REQUESTED}, _stage_permission),
-    "resume": _tr({S.PAUSED}, _stage_permission),
-    "extend": _tr({S.HANDLING}, "case.extend", _not_extended),
-    "refer_mediation": _tr({S.REGISTERED, S.HANDLING}, _office_or_unit),
-    "return_from_mediation": _tr({S.MEDIATING}, _office_or_unit),
-    "record_meeting": _tr({S.HANDLING, S.PAUSED, S.MEDIATING, S.REPLIED, S.RATED}, "case.handle"),
-    "reply": _tr({S.HANDLING}, "case.handle"),
-    "record_delivery": _tr(
-        {S.REPLIED, S.RATED, S.CLOSED, S.REVIEWED}, _delivery_permission, _delivery_pending
-    ),
-    "rate": _tr({S.REPLIED}, "case.rate"),
-    "close": _tr({S.RATED, S.REVIEWED}, "case.close"),
-    "request_review": _tr({S.REPLIED, S.RATED, S.CLOSED}, "case.review", _review_open),
-    "decide_review": _tr({S.REVIEW_REQUESTED}, "case.review"),
-    "request_reexam": _tr({S.REVIEWED, S.CLOSED}, "case.review", _reexam_open),
-    "decide_reexam": _tr({S.REEXAM_REQUESTED}, "case.review"),
-    "route_out": _tr({S.REGISTERED, S.FORWARDED, S.ASSIGNED, S.OBJECTED}, "case.triage"),
-    "merge": _tr({S.REGISTERED, S.FORWARDED, S.ASSIGNED}, "case.triage"),
-    "withdraw": _tr(BEFORE_REPLY, "case.withdraw"),
-    "invalidate": _tr({S.REGISTERED}, "case.triage"),
-    "take_charge": _tr(OPEN, "case.take_charge", _not_in_charge),
-    "link_repeat": _tr(BEFORE_REPLY, "case.register", _not_linked),
-}
+def _tr(func, sources, permission, guard: Guard | None = None) -> Transition:
+    return Transition(func, frozenset(sources), permission, guard)
 
 
 def action_label(action: str) -> str:
@@ -357,7 +328,7 @@ def _check_request(
     errors = Errors()
     errors.date("requested_on", requested_on, after=received, after_field=received_field)
     if not errors.errors and requested_on > (end := _window_end(session, window, received)):
-        if window == "review_request":
+        if window == Stage.REVIEW_REQUEST:
             message = t("workflow.error.review_window", date=end, received=received)
         else:
             message = t("workflow.error.reexam_window", date=end, received=received)
@@ -472,7 +443,7 @@ def _triage(
         errors.raise_if_any()
         _set_units(session, case, lead_unit_id, assists, on)
         case.status, case.triaged_on, case.unit_received_on = status, on, on
-        _set_stage(session, case, "acceptance", on)
+        _set_stage(session, case, Stage.ACCEPTANCE, on)
         return step.finish(note=note, extra={"assisting_unit_ids": assists})
 
 
@@ -569,7 +540,7 @@ def accept(
         errors.date("notice_date", notice_date, after=case.unit_received_on, after_field="unit_received_on")
         errors.raise_if_any()
         case.status, case.accepted_on = S.HANDLING, notice_date
-        _set_stage(session, case, "handling", notice_date)
+        _set_stage(session, case, Stage.HANDLING, notice_date)
         return step.finish(note=note)
 
 
@@ -581,11 +552,11 @@ def raise_objection(
         case, errors = step.case, Errors()
         errors.date("on", on, after=case.unit_received_on, after_field="unit_received_on")
         errors.text("reason", reason)
-        if not errors.errors and on > (end := _window_end(session, "objection", case.unit_received_on)):
+        if not errors.errors and on > (end := _window_end(session, Stage.OBJECTION, case.unit_received_on)):
             errors.add("on", t("workflow.error.objection_window", date=end))
         errors.raise_if_any()
         case.status, case.objected_on = S.OBJECTED, on
-        _set_stage(session, case, "dispute", on)
+        _set_stage(session, case, Stage.DISPUTE, on)
         return step.finish(note=reason)
 
 
@@ -616,7 +587,7 @@ def settle_dispute(
             _set_units(session, case, lead_unit_id, assists, on)
             case.objected_on = None  # the new unit has its own objection window
         case.status, case.dispute_settled_on, case.unit_received_on = S.ASSIGNED, on, on
-        _set_stage(session, case, "acceptance", on)
+        _set_stage(session, case, Stage.ACCEPTANCE, on)
         return step.finish(note=note, extra={"decision": decision.value})
 
 
@@ -660,7 +631,7 @@ def extend(
     """Extend the handling limit once, by at most 30 days, approved by the unit's head (第34条)."""
     with _step(session, actor, case_id, version, "extend") as step:
         case, errors = step.case, Errors()
-        most = clock.load_limits(session)["extension"].days
+        most = clock.load_limits(session)[Stage.EXTENSION].days
         if not isinstance(days, int) or not 1 <= days <= most:
             errors.add("days", t("workflow.error.extension_days", max=most))
         errors.text("reason", reason)
@@ -833,9 +804,11 @@ def request_review(
     """Record the petitioner's review request (复查), refused outside 30 days from receiving the reply."""
     with _step(session, actor, case_id, version, "request_review", note=note) as step:
         case = step.case
-        _check_request(session, requested_on, case.reply_received_on, "reply_received_on", "review_request")
+        _check_request(
+            session, requested_on, case.reply_received_on, "reply_received_on", Stage.REVIEW_REQUEST
+        )
         case.status, case.review_requested_on = S.REVIEW_REQUESTED, requested_on
-        _set_stage(session, case, "review", requested_on)
+        _set_stage(session, case, Stage.REVIEW, requested_on)
         return step.finish(note=note)
 
 
@@ -874,9 +847,9 @@ def request_reexam(
     with _step(session, actor, case_id, version, "request_reexam", note=note) as step:
         case = step.case
         received = case.review_decision_received_on
-        _check_request(session, requested_on, received, "review_decision_received_on", "reexam_request")
+        _check_request(session, requested_on, received, "review_decision_received_on", Stage.REEXAM_REQUEST)
         case.status, case.reexam_requested_on = S.REEXAM_REQUESTED, requested_on
-        _set_stage(session, case, "reexam", requested_on)
+        _set_stage(session, case, Stage.REEXAM, requested_on)
         return step.finish(note=note)
 
 
@@ -929,3 +902,40 @@ def link_repeat(
         message = t("workflow.message.not_accepted_again", number=earlier.number) if barred else None
         step.finish(note=note, extra={"repeat_of": earlier.number})
         return Linked(case=case, not_accepted_again=barred, message=message)
+
+
+# --- the transition table -------------------------------------------------------------------------
+
+# action -> the function that carries it out, where it may start, who may take it. The screens and the API
+# call TRANSITIONS[action].func; the function and the action share their name (the event's `action`).
+TRANSITIONS: dict[str, Transition] = {
+    "forward": _tr(forward, {S.REGISTERED}, "case.triage"),
+    "assign": _tr(assign, {S.REGISTERED}, "case.triage"),
+    "accept": _tr(accept, {S.FORWARDED, S.ASSIGNED}, "case.accept"),
+    "raise_objection": _tr(raise_objection, {S.FORWARDED, S.ASSIGNED}, "case.object", _not_objected),
+    "settle_dispute": _tr(settle_dispute, {S.OBJECTED}, "case.settle_dispute"),
+    "pause": _tr(pause, {S.HANDLING, S.REVIEW_REQUESTED, S.REEXAM_REQUESTED}, _stage_permission),
+    "resume": _tr(resume, {S.PAUSED}, _stage_permission),
+    "extend": _tr(extend, {S.HANDLING}, "case.extend", _not_extended),
+    "refer_mediation": _tr(refer_mediation, {S.REGISTERED, S.HANDLING}, _office_or_unit),
+    "return_from_mediation": _tr(return_from_mediation, {S.MEDIATING}, _office_or_unit),
+    "record_meeting": _tr(
+        record_meeting, {S.HANDLING, S.PAUSED, S.MEDIATING, S.REPLIED, S.RATED}, "case.handle"
+    ),
+    "reply": _tr(reply, {S.HANDLING}, "case.handle"),
+    "record_delivery": _tr(
+        record_delivery, {S.REPLIED, S.RATED, S.CLOSED, S.REVIEWED}, _delivery_permission, _delivery_pending
+    ),
+    "rate": _tr(rate, {S.REPLIED}, "case.rate"),
+    "close": _tr(close, {S.RATED, S.REVIEWED}, "case.close"),
+    "request_review": _tr(request_review, {S.REPLIED, S.RATED, S.CLOSED}, "case.review", _review_open),
+    "decide_review": _tr(decide_review, {S.REVIEW_REQUESTED}, "case.review"),
+    "request_reexam": _tr(request_reexam, {S.REVIEWED, S.CLOSED}, "case.review", _reexam_open),
+    "decide_reexam": _tr(decide_reexam, {S.REEXAM_REQUESTED}, "case.review"),
+    "route_out": _tr(route_out, {S.REGISTERED, S.FORWARDED, S.ASSIGNED, S.OBJECTED}, "case.triage"),
+    "merge": _tr(merge, {S.REGISTERED, S.FORWARDED, S.ASSIGNED}, "case.triage"),
+    "withdraw": _tr(withdraw, BEFORE_REPLY, "case.withdraw"),
+    "invalidate": _tr(invalidate, {S.REGISTERED}, "case.triage"),
+    "take_charge": _tr(take_charge, OPEN, "case.take_charge", _not_in_charge),
+    "link_repeat": _tr(link_repeat, BEFORE_REPLY, "case.register", _not_linked),
+}

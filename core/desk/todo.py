@@ -17,7 +17,7 @@ from sqlmodel import Session, func, select
 from core.cases.workflow import RUNNING, TRANSITIONS, action_label, open_clause, overdue_clause
 from core.platform import timeutil
 from i18n import t
-from models import Case, CaseStatus, Role, User
+from models import Case, CaseStatus, Role, Stage, User
 
 S = CaseStatus
 FOLLOW, SUPERVISE = "follow", "supervise"  # to-dos that are not a workflow transition
@@ -39,7 +39,7 @@ OFFICE_RULES = (
     Rule(S.REPLIED, "rate"),
     Rule(S.RATED, "close"),
     Rule(S.REVIEW_REQUESTED, "decide_review"),
-    Rule(S.PAUSED, "resume", Case.stage.in_(("review", "reexam"))),
+    Rule(S.PAUSED, "resume", Case.stage.in_((Stage.REVIEW, Stage.REEXAM))),
     Rule(S.REVIEWED, "close"),
     Rule(S.REEXAM_REQUESTED, "decide_reexam"),
 )
@@ -47,7 +47,7 @@ HANDLER_RULES = (
     Rule(S.FORWARDED, "accept"),
     Rule(S.ASSIGNED, "accept"),
     Rule(S.HANDLING, "reply"),
-    Rule(S.PAUSED, "resume", Case.stage == "handling"),
+    Rule(S.PAUSED, "resume", Case.stage == Stage.HANDLING),
     Rule(S.MEDIATING, "return_from_mediation", Case.accepted_on.is_not(None)),
     Rule(S.REPLIED, "rate"),
     Rule(S.RATED, "close"),

@@ -6,23 +6,23 @@ import json
 
 from sqlmodel import Session, select
 
-from models import Setting
+from models import Setting, Stage
 
 # DOMAIN.md §4: key -> (limit, unit); unit is "calendar" or "working" days.
 STAGE_DEFAULTS: dict[str, dict] = {
-    "triage": {"days": 15, "unit": "calendar"},
-    "acceptance": {"days": 15, "unit": "calendar"},
-    "objection": {"days": 5, "unit": "working"},
-    "dispute": {"days": 5, "unit": "calendar"},
-    "handling": {"days": 60, "unit": "calendar"},
-    "extension": {"days": 30, "unit": "calendar"},
-    "review_request": {"days": 30, "unit": "calendar"},
-    "review": {"days": 30, "unit": "calendar"},
-    "reexam_request": {"days": 30, "unit": "calendar"},
-    "reexam": {"days": 30, "unit": "calendar"},
-    "mediation": {"days": 30, "unit": "calendar"},
-    "judicial_confirmation": {"days": 30, "unit": "calendar"},
-    "letter_reply": {"days": 10, "unit": "working"},
+    Stage.TRIAGE: {"days": 15, "unit": "calendar"},
+    Stage.ACCEPTANCE: {"days": 15, "unit": "calendar"},
+    Stage.OBJECTION: {"days": 5, "unit": "working"},
+    Stage.DISPUTE: {"days": 5, "unit": "calendar"},
+    Stage.HANDLING: {"days": 60, "unit": "calendar"},
+    Stage.EXTENSION: {"days": 30, "unit": "calendar"},
+    Stage.REVIEW_REQUEST: {"days": 30, "unit": "calendar"},
+    Stage.REVIEW: {"days": 30, "unit": "calendar"},
+    Stage.REEXAM_REQUEST: {"days": 30, "unit": "calendar"},
+    Stage.REEXAM: {"days": 30, "unit": "calendar"},
+    Stage.MEDIATION: {"days": 30, "unit": "calendar"},
+    Stage.JUDICIAL_CONFIRMATION: {"days": 30, "unit": "calendar"},
+    Stage.LETTER_REPLY: {"days": 10, "unit": "working"},
 }
 
 OTHER_DEFAULTS: dict[str, object] = {

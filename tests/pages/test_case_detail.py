@@ -199,7 +199,7 @@ def test_every_action_has_a_dialog_whose_inputs_are_the_transitions_keywords():
 
     assert set(SPECS) == set(workflow.TRANSITIONS)
     for action, inputs in SPECS.items():
-        params = inspect.signature(getattr(workflow, action)).parameters
+        params = inspect.signature(workflow.TRANSITIONS[action].func).parameters
         keywords = {n for n, p in params.items() if p.kind == p.KEYWORD_ONLY}
         required = {n for n in keywords if params[n].default is inspect.Parameter.empty}
         names = {i.name for i in inputs}
