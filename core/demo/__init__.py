@@ -12,9 +12,13 @@ to `today` are applied: recent cases are still open, older ones mostly closed, e
 the order of the workflow, and every event carries the before/after of what it changed. Stages follow the
 workflow (a reply ends the clock, a pause clears the due date); due dates come from core.calendar.clock.
 
+Where each step may start is checked against core.cases.workflow.TRANSITIONS as soon as the life is
+planned (steps.settle), and the status it leads to is named once, in steps.LEADS_TO.
+
 The modules, in the order a load uses them: context (the load's state), geography, people, intake (a new
-case's facts), plans and replies (its life as steps), cases (writing it), mediation, supervision; run
-orders them, writer inserts the rows; draw, tables, texts and names hold the random draws and the material.
+case's facts), plans and replies (its life as steps), steps (checked against the workflow), cases (writing
+it), mediation, supervision; run orders them, writer inserts the rows; draw, tables, texts and names hold
+the random draws and the material.
 """
 
 from __future__ import annotations

@@ -66,7 +66,6 @@ def write_case(demo: Demo, draft: Draft, f: dict) -> None:
     actors = {"registrar": f["registrar_id"], "handler": staff.handler(demo.rng, draft.lead)}
     actors.update(leader=f["received_by_leader_id"] or staff.leaders[0], in_charge=draft.in_charge)
     life = _Life(actors)
-    draft.steps.sort(key=lambda step: step.on)  # stable: same-day steps keep their planned order
     for step in draft.steps:
         if step.on > T:
             break
@@ -121,7 +120,7 @@ def _refer(demo: Demo, draft: Draft, f: dict) -> None:
 def _apply(demo: Demo, draft: Draft, f: dict, step: Step, life: _Life) -> None:
     """Apply one step to the case fields and append its event, with before/after of what changed."""
     old_status = life.status
-    status = step.status or old_status
+    status = step.status
     changes = step.changes
     before = {k: f.get(k) for k in changes}
     f.update(changes)

@@ -11,20 +11,29 @@ from typing import TYPE_CHECKING
 from core.demo import mediation, replies
 from core.demo.draw import between, choice
 from core.demo.intake import Draft
-from core.demo.steps import Step
+from core.demo.steps import INTERRUPTING, Step, settle
 from core.demo.tables import MEDIATION_SUBJECTS, ONSITE_CHANNELS, ROUTED_TO
 from core.demo.texts import BARRED_NOTE, EXTENSION_REASONS, OBJECTION_NOTE, ONSITE_NOTES, PAUSE_REASONS
+from models import CaseStatus as S
 
 if TYPE_CHECKING:
     from core.demo.context import Demo
 
 
 def plan(demo: Demo, draft: Draft) -> None:
-    """Plan the case's whole life as the dated workflow steps of core.workflow; some may lie after today."""
+    """Plan the case's whole life as the dated workflow steps of core.workflow; some may lie after today.
+
+    The life is checked against the workflow's transition table (steps.settle) as soon as it is planned.
+    """
+    _life(demo, draft)
+    settle(draft.number, draft.steps)
+
+
+def _life(demo: Demo, draft: Draft) -> None:
     rng, r, steps = demo.rng, draft.received, draft.steps
     if _onsite(demo, draft):
         return
-    steps.append(Step(r, "register", "registered", {}, "registrar"))
+    steps.append(Step(r, "register", {}, "registrar"))
     late_triage = rng.random() < 0.01
     delay = int(rng.triangular(0, 7 if draft.channel == "letter" else 4, 1))
     d = r + timedelta(days=between(rng, 16, 24) if late_triage else delay)
@@ -32,18 +41,18 @@ def plan(demo: Demo, draft: Draft) -> None:
         draft.late = (r + timedelta(days=15), d)
     if _triage_ends(demo, draft, d):
         return
-    status = "assigned" if rng.random() < 0.3 or draft.group_size > 1 or draft.parent else "forwarded"
+    action = "assign" if rng.random() < 0.3 or draft.group_size > 1 or draft.parent else "forward"
     changes = {"triaged_on": d, "unit_received_on": d, "lead_unit_id": draft.lead}
     extra = {"assisting_unit_ids": draft.assists}
-    steps.append(Step(d, status.removesuffix("ed"), status, changes, "registrar", extra=extra))
+    steps.append(Step(d, action, changes, "registrar", extra=extra))
     if draft.in_charge:
-        steps.append(Step(d, "take_charge", None, {"leader_in_charge_id": draft.in_charge}, "in_charge"))
+        steps.append(Step(d, "take_charge", {"leader_in_charge_id": draft.in_charge}, "in_charge"))
     if rng.random() < 0.05:
         d = _dispute(demo, draft, d)
     accepted = _accept(demo, draft, d)
     if rng.random() < 0.008:
         on = accepted + timedelta(days=between(rng, 3, 20))
-        steps.append(Step(on, "withdraw", "withdrawn", {}, "registrar", "信访人主动撤回信访事项", {"on": on}))
+        steps.append(Step(on, "withdraw", {}, "registrar", "信访人主动撤回信访事项", {"on": on}))
         return
     reply_on = _handling(demo, draft, accepted)
     replies.plan_reply(demo, draft, accepted, reply_on)
@@ -59,7 +68,7 @@ def _onsite(demo: Demo, draft: Draft) -> bool:
     outcome = "support" if rng.random() < 0.7 else "explain"
     changes = {"onsite_resolved": True, "outcome": outcome, "reply_summary": ONSITE_NOTES[outcome]}
     changes.update(replied_on=r, reply_received_on=r, closed_on=r)
-    draft.steps.append(Step(r, "register", "closed", changes, "leader"))
+    draft.steps.append(Step(r, "register", changes, "leader", status=S.CLOSED))
     return True
 
 
@@ -68,25 +77,25 @@ def _triage_ends(demo: Demo, draft: Draft, d: date) -> bool:
     rng, steps = demo.rng, draft.steps
     if draft.barred:  # the same matter was ended by re-examination: not accepted again (第36条第3款)
         draft.lead = None
-        steps.append(Step(d, "invalidate", "invalid", {}, "registrar", BARRED_NOTE, {"on": d}))
+        steps.append(Step(d, "invalidate", {}, "registrar", BARRED_NOTE, {"on": d}))
         return True
     if draft.route != "petition":
         to = choice(rng, ROUTED_TO[draft.route])
         draft.lead = None
-        steps.append(Step(d, "route_out", "routed_out", {"routed_to": to, "closed_on": d}, "registrar"))
+        steps.append(Step(d, "route_out", {"routed_to": to, "closed_on": d}, "registrar"))
         return True
     u = rng.random()
     if u < 0.004:
         draft.lead = None
         note = "信访人身份无法核实，且无具体诉求"
-        steps.append(Step(d, "invalidate", "invalid", {}, "registrar", note, {"on": d}))
+        steps.append(Step(d, "invalidate", {}, "registrar", note, {"on": d}))
         return True
     if u < 0.014 and draft.parent is None and not draft.anonymous:
         target = demo.memory.merge_target(draft.subject, draft.place.street, draft.received)
         if target is not None:
             draft.lead = None
             note, extra = "与同一事项的在办信访事项合并办理", {"merged_into": target.number}
-            steps.append(Step(d, "merge", "merged", {"merged_into_id": target.id}, "registrar", note, extra))
+            steps.append(Step(d, "merge", {"merged_into_id": target.id}, "registrar", note, extra))
             return True
     return False
 
@@ -95,7 +104,7 @@ def _dispute(demo: Demo, draft: Draft, d: date) -> date:
     """The unit objects that it is not responsible (受理争议); the office upholds or reassigns in 5 days."""
     rng, steps, world = demo.rng, draft.steps, demo.world
     d += timedelta(days=between(rng, 1, 5))  # within the 5 working days of the objection window
-    steps.append(Step(d, "raise_objection", "objected", {"objected_on": d}, note=OBJECTION_NOTE))
+    steps.append(Step(d, "raise_objection", {"objected_on": d}, note=OBJECTION_NOTE))
     d += timedelta(days=between(rng, 1, 5))
     changes = {"dispute_settled_on": d, "unit_received_on": d}
     if rng.random() < 0.7:
@@ -106,7 +115,7 @@ def _dispute(demo: Demo, draft: Draft, d: date) -> date:
         extra, note = {"decision": "reassign"}, "经协调，明确责任单位，重新交办"
     else:
         extra, note = {"decision": "uphold"}, "经审核，该事项属于该单位职责范围，应予受理"
-    steps.append(Step(d, "settle_dispute", "assigned", changes, "registrar", note, extra))
+    steps.append(Step(d, "settle_dispute", changes, "registrar", note, extra))
     return d
 
 
@@ -117,9 +126,9 @@ def _accept(demo: Demo, draft: Draft, d: date) -> date:
     accepted = d + timedelta(days=between(rng, 16, 26) if late else int(rng.triangular(1, 12, 3)))
     if late and draft.late is None:
         draft.late = (d + timedelta(days=15), accepted)
-    draft.steps.append(Step(accepted, "accept", "handling", {"accepted_on": accepted}))
+    draft.steps.append(Step(accepted, "accept", {"accepted_on": accepted}))
     if draft.meetings:
-        draft.steps.append(Step(accepted, "record_meeting", None, meeting=("acceptance", accepted)))
+        draft.steps.append(Step(accepted, "record_meeting", meeting=("acceptance", accepted)))
     return accepted
 
 
@@ -128,13 +137,14 @@ def _handling(demo: Demo, draft: Draft, accepted: date) -> date:
 
     Handling gets shorter every year (the seed's "4 days shorter than the same period last year").
     """
-    rng, steps = demo.rng, draft.steps
+    rng, steps, extension = demo.rng, draft.steps, None
     duration = max(2, round(rng.triangular(3, 55, 15) * (1.15 - 0.17 * draft.years)))
     r = rng.random()
     if r < 0.04:  # extension approved before the 60 days run out (第34条)
         on = accepted + timedelta(days=between(rng, 45, 58))
         changes = {"extension_days": 30, "extension_reason": choice(rng, EXTENSION_REASONS)}
-        steps.append(Step(on, "extend", None, changes, note=changes["extension_reason"]))
+        extension = Step(on, "extend", changes, note=changes["extension_reason"])
+        steps.append(extension)
         duration = between(rng, 62, 88)
     elif r < 0.065:  # replied late; a few drag on for months
         duration = between(rng, 61, 110) if rng.random() < 0.85 else between(rng, 111, 240)
@@ -145,10 +155,20 @@ def _handling(demo: Demo, draft: Draft, accepted: date) -> date:
     p_mediation = MEDIATION_SUBJECTS.get(draft.subject, 0.0) * 1.4 ** (draft.years - 1.5)
     if not draft.anonymous and draft.pause is None and rng.random() < p_mediation:
         reply_on = _mediation(demo, draft, accepted, reply_on)
+    if extension is not None:
+        _extend_while_handling(steps, extension)
     if draft.meetings and (reply_on - accepted).days >= 2:
         on = accepted + timedelta(days=between(rng, 1, (reply_on - accepted).days - 1))
-        steps.append(Step(on, "record_meeting", None, meeting=("investigation", on)))
+        steps.append(Step(on, "record_meeting", meeting=("investigation", on)))
     return reply_on
+
+
+def _extend_while_handling(steps: list[Step], extension: Step) -> None:
+    """Move an extension that fell in a pause or a mediation to the day after it: only a case in handling
+    is extended (TRANSITIONS["extend"]), and a pause pushed the due date back by its days anyway."""
+    for start, end in zip(steps, steps[1:], strict=False):
+        if start.action in INTERRUPTING and start.on <= extension.on <= end.on:
+            extension.on = end.on + timedelta(days=1)
 
 
 def _pause(demo: Demo, draft: Draft, accepted: date, duration: int) -> int:
@@ -158,12 +178,10 @@ def _pause(demo: Demo, draft: Draft, accepted: date, duration: int) -> int:
     since = accepted + timedelta(days=between(rng, 3, max(3, min(duration - 1, 25))))
     length = between(rng, 10, 40)
     reason = PAUSE_REASONS[kind]
-    draft.steps.append(
-        Step(since, "pause", "paused", {"paused_since": since}, note=reason, extra={"pause_kind": kind})
-    )
+    draft.steps.append(Step(since, "pause", {"paused_since": since}, note=reason, extra={"pause_kind": kind}))
     changes = {"paused_since": None, "paused_days": length}
     extra = {"paused_days_added": length}
-    draft.steps.append(Step(since + timedelta(days=length), "resume", "handling", changes, extra=extra))
+    draft.steps.append(Step(since + timedelta(days=length), "resume", changes, extra=extra))
     draft.pause = (kind, since, length)
     return max(duration, (since - accepted).days + length + between(rng, 3, 20))
 
@@ -174,11 +192,9 @@ def _mediation(demo: Demo, draft: Draft, accepted: date, reply_on: date) -> date
     m = draft.mediation = mediation.plan(demo, accepted + timedelta(days=between(rng, 1, 5)))
     extra = {"referred_on": m["applied"].isoformat()}
     note = "转区矛盾纠纷多元化解中心调解"
-    draft.steps.append(Step(m["applied"], "refer_mediation", "mediating", {}, note=note, extra=extra))
+    draft.steps.append(Step(m["applied"], "refer_mediation", {}, note=note, extra=extra))
     back = m["closed"] + timedelta(days=between(rng, 0, 2))
     agreed = m["result"] == "agreed"
     note = "调解达成协议" if agreed else "调解未成，继续办理"
-    draft.steps.append(
-        Step(back, "return_from_mediation", "handling", {}, note=note, extra={"agreed": agreed})
-    )
+    draft.steps.append(Step(back, "return_from_mediation", {}, note=note, extra={"agreed": agreed}))
     return max(reply_on, back + timedelta(days=between(rng, 1, 7)))

@@ -39,11 +39,11 @@ def plan_reply(demo: Demo, draft: Draft, accepted: date, reply_on: date) -> None
     changes["paused_days"] = 0
     if delivered == reply_on:  # handed over in person
         changes["reply_received_on"] = delivered
-    steps.append(Step(reply_on, "reply", "replied", changes))
+    steps.append(Step(reply_on, "reply", changes))
     if draft.meetings:
-        steps.append(Step(reply_on, "record_meeting", None, meeting=("reply", reply_on)))
+        steps.append(Step(reply_on, "record_meeting", meeting=("reply", reply_on)))
     if delivered != reply_on:
-        steps.append(Step(delivered, "record_delivery", None, {"reply_received_on": delivered}))
+        steps.append(Step(delivered, "record_delivery", {"reply_received_on": delivered}))
     if agreed:
         satisfaction = SATISFACTION_AGREED.pick(rng)
     else:
@@ -51,7 +51,7 @@ def plan_reply(demo: Demo, draft: Draft, accepted: date, reply_on: date) -> None
     rated = delivered + timedelta(
         days=between(rng, 0, 7) if satisfaction != "not_rated" else between(rng, 10, 15)
     )
-    steps.append(Step(rated, "rate", "rated", {"rated_on": rated, "satisfaction": satisfaction}, "registrar"))
+    steps.append(Step(rated, "rate", {"rated_on": rated, "satisfaction": satisfaction}, "registrar"))
     if satisfaction == "dissatisfied":
         draft.unhappy_on = rated
     if rng.random() >= (0.4 if satisfaction == "dissatisfied" else 0.002):
@@ -68,26 +68,22 @@ def plan_reply(demo: Demo, draft: Draft, accepted: date, reply_on: date) -> None
 
 def _close(draft: Draft, on: date, actor: str, accepted: date, replied: date) -> None:
     extra = close_extra(draft, accepted, replied)
-    draft.steps.append(Step(on, "close", "closed", {"closed_on": on}, actor, extra=extra))
+    draft.steps.append(Step(on, "close", {"closed_on": on}, actor, extra=extra))
 
 
 def _review(demo: Demo, draft: Draft, asked: date) -> tuple[date, str]:
     """Plan the review request, decision and delivery; return the day the petitioner got it and the outcome."""
     rng, steps = demo.rng, draft.steps
-    steps.append(
-        Step(asked, "request_review", "review_requested", {"review_requested_on": asked}, "registrar")
-    )
+    steps.append(Step(asked, "request_review", {"review_requested_on": asked}, "registrar"))
     decided = asked + timedelta(days=between(rng, 12, 30))
     outcome = "reject" if rng.random() < 0.7 else ("explain" if rng.random() < 0.7 else "support")
     served = decided + timedelta(days=between(rng, 0, 4))
     changes = {"review_decided_on": decided, "review_outcome": outcome}
     if served == decided:
         changes["review_decision_received_on"] = served
-    steps.append(Step(decided, "decide_review", "reviewed", changes, "registrar", REVIEW_NOTE[outcome]))
+    steps.append(Step(decided, "decide_review", changes, "registrar", REVIEW_NOTE[outcome]))
     if served != decided:
-        steps.append(
-            Step(served, "record_delivery", None, {"review_decision_received_on": served}, "registrar")
-        )
+        steps.append(Step(served, "record_delivery", {"review_decision_received_on": served}, "registrar"))
     return served, outcome
 
 
@@ -95,14 +91,12 @@ def _reexam(demo: Demo, draft: Draft, served: date) -> None:
     """Plan the re-examination request and its decision, which ends the matter (不再受理 afterwards)."""
     rng, steps = demo.rng, draft.steps
     asked = served + timedelta(days=between(rng, 5, 28))
-    steps.append(
-        Step(asked, "request_reexam", "reexam_requested", {"reexam_requested_on": asked}, "registrar")
-    )
+    steps.append(Step(asked, "request_reexam", {"reexam_requested_on": asked}, "registrar"))
     decided = asked + timedelta(days=between(rng, 15, 30))
     outcome = "reject" if rng.random() < 0.8 else "explain"
     changes = {"reexam_decided_on": decided, "reexam_outcome": outcome, "not_accepted_again": True}
     changes["closed_on"] = decided
-    steps.append(Step(decided, "decide_reexam", "terminated", changes, "registrar", TERMINATED_NOTE))
+    steps.append(Step(decided, "decide_reexam", changes, "registrar", TERMINATED_NOTE))
     draft.terminated_on = decided
 
 

@@ -12,7 +12,9 @@ from sqlmodel import Session
 from core import demo
 from core.bootstrap import prepare_database
 from core.calendar import clock
+from core.cases import workflow
 from core.cases.workflow import is_ended
+from core.demo import steps
 from core.platform import search, timeutil
 from core.platform.db import create_db_engine
 from models import Case, CaseStatus, Role, User, metadata
@@ -21,6 +23,11 @@ TODAY = date(2026, 9, 25)  # a Friday before the suite's pinned today (tests/con
 SMALL = 500
 T = metadata.tables
 OPEN = [s.value for s in CaseStatus if not is_ended(s)]
+
+
+def step(on: date, action: str) -> steps.Step:
+    """A planned step with nothing but its day and action."""
+    return steps.Step(on, action)
 
 
 def rows(engine: sa.Engine, table: str) -> list[tuple]:
@@ -294,8 +301,6 @@ def test_demo_cases_are_found_by_search(loaded):
 
 
 def test_the_workflow_carries_demo_cases_on(loaded):
-    from core.cases import workflow
-
     c, u = T["case"].c, T["user"].c
     with loaded.connect() as conn:
         case_id, version, handler_id = conn.execute(
@@ -331,6 +336,49 @@ def test_mediation_referrals_carry_the_date_the_workflow_reads_back(loaded):
     for case, action, after, at in events:
         if action == "return_from_mediation":
             assert referred[case] <= at.date() and isinstance(after["agreed"], bool)
+
+
+def test_the_demo_plans_every_action_of_the_transition_table_and_no_other():
+    # A new action in core.cases.workflow fails here until the demo knows which status it leads to.
+    assert set(steps.LEADS_TO) == set(workflow.TRANSITIONS) | {"register"}
+    sources = set().union(*(t.sources for t in workflow.TRANSITIONS.values()))
+    for action, target in steps.LEADS_TO.items():
+        if target not in (None, steps.BACK):
+            assert is_ended(target) or target in sources, (action, target)  # the case can go on from there
+
+
+def test_a_planned_life_the_workflow_refuses_is_stopped_at_plan_time():
+    on = TODAY
+    good = [step(on, "register"), step(on, "assign"), step(on, "accept")]
+    steps.settle("JB-2026-000001", good)
+    assert [s.status for s in good] == ["registered", "assigned", "handling"]
+    paused = [step(on, "register"), step(on, "assign"), step(on, "accept")]
+    paused += [step(on, "pause"), step(on, "resume")]
+    steps.settle("JB-2026-000002", paused)
+    assert paused[-1].status == "handling"  # resume returns to the status the pause interrupted
+    with pytest.raises(steps.PlanError, match="accept .* registered"):
+        steps.settle("JB-2026-000003", [step(on, "register"), step(on, "accept")])
+    with pytest.raises(steps.PlanError, match="extend .* paused"):
+        steps.settle("JB-2026-000004", paused[:4] + [step(on, "extend")])
+
+
+def test_every_demo_event_is_an_action_the_workflow_allows_from_the_status_before_it(loaded):
+    e = T["case_event"].c
+    with loaded.connect() as conn:
+        events = conn.execute(
+            sa.select(e.case_id, e.action, e.before, e.after).order_by(e.case_id, e.at, e.id)
+        ).all()
+    status, case, checked = None, None, 0
+    for case_id, action, before, after in events:
+        if case_id != case:
+            case, status = case_id, None
+            assert action == "register", case_id
+        else:
+            assert status in workflow.TRANSITIONS[action].sources, (case_id, action, status)
+            assert (before or {}).get("status", status) == status, (case_id, action)
+            checked += 1
+        status = (after or {}).get("status", status)
+    assert checked > SMALL * 3
 
 
 def test_refuses_to_load_into_a_database_with_cases(loaded):
