@@ -67,7 +67,7 @@ class CaseStatus(StrEnum):
     OBJECTED = "objected"  # 受理争议, awaiting the office's decision
     HANDLING = "handling"  # 已受理/办理中
     PAUSED = "paused"  # 中止 (hearing, suspension): the clock stops
-    MEDIATING = "mediating"  # referred to the mediation centre
+    MEDIATING = "mediating"  # referred to the mediation centre, the parties consenting (人民调解法第17条)
     REPLIED = "replied"  # 已答复, awaiting satisfaction
     RATED = "rated"  # satisfaction recorded or not rated, awaiting close
     CLOSED = "closed"  # 已办结
@@ -75,7 +75,8 @@ class CaseStatus(StrEnum):
     REVIEWED = "reviewed"  # 复查已决定
     REEXAM_REQUESTED = "reexam_requested"  # 复核中
     TERMINATED = "terminated"  # 复核终结, 不再受理
-    ROUTED_OUT = "routed_out"  # 导入法定途径
+    ROUTED_OUT = "routed_out"  # 导入法定途径 (诉访分离, 第31条)
+    DECLINED = "declined"  # 不予受理: the unit decided within the acceptance limit not to accept (第23条)
     MERGED = "merged"  # 已合并
     WITHDRAWN = "withdrawn"  # 已撤回
     INVALID = "invalid"  # 无效
@@ -163,11 +164,17 @@ class Case(SQLModel, table=True):
     received_by_leader_id: int | None = Field(default=None, foreign_key="user.id")  # 领导接访/马路办公
     leader_in_charge_id: int | None = Field(default=None, foreign_key="user.id")  # 包案
     onsite_resolved: bool = Field(default=False)  # resolved on the spot
-    routed_to: str | None = Field(default=None, max_length=200)  # body of the legal procedure
+    routed_to: str | None = Field(
+        default=None, max_length=200
+    )  # body of the legal procedure, or where to turn
+    end_reason: str | None = Field(
+        default=None, sa_type=sa.Text
+    )  # why it left the track (不予受理, 不再受理)
     # stage dates
     triaged_on: date | None = None  # forwarded or assigned
     unit_received_on: date | None = None
     accepted_on: date | None = None
+    declined_on: date | None = None  # 不予受理 notice: the unit decided, as acceptance does (DOMAIN.md §8)
     objected_on: date | None = None
     dispute_settled_on: date | None = None
     extension_days: int = Field(default=0)

@@ -55,6 +55,7 @@ SPECS: dict[str, tuple[Input, ...]] = {
     "forward": (*_UNITS, _date("on"), _NOTE),
     "assign": (*_UNITS, _date("on"), _NOTE),
     "accept": (_date("notice_date"), _NOTE),
+    "decline": (_date("on"), _area("reason"), Input("routed_to", "text"), _NOTE),
     "raise_objection": (_date("on"), _area("reason")),
     "settle_dispute": (
         Input("decision", "choice", _DECISIONS, "workflow.decision."),

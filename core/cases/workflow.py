@@ -22,6 +22,14 @@ from core.accounts import audit
 from core.accounts.permissions import allowed, case_in_scope, require_case
 from core.calendar import clock
 from core.cases.registration import get_case, mark_repeat
+from core.cases.status import ENDED as ENDED  # the one definition of each lives in core.cases.status
+from core.cases.status import OPEN as OPEN
+from core.cases.status import RUNNING as RUNNING
+from core.cases.status import ended_clause as ended_clause
+from core.cases.status import is_ended as is_ended
+from core.cases.status import is_overdue as is_overdue
+from core.cases.status import open_clause as open_clause
+from core.cases.status import overdue_clause as overdue_clause
 from core.platform import timeutil
 from core.platform.errors import IllegalTransition, NotFound, PermissionDenied, StaleVersion
 from core.platform.validation import Errors, field_label
@@ -48,39 +56,12 @@ from models import (
 from models.base import StrEnum
 
 S = CaseStatus
-ENDED = frozenset({S.CLOSED, S.TERMINATED, S.ROUTED_OUT, S.MERGED, S.WITHDRAWN, S.INVALID})
-OPEN = frozenset(S) - ENDED
-RUNNING = OPEN - {S.PAUSED}  # open cases whose clock runs (a paused case has no deadline)
-
-
-def is_ended(status: CaseStatus | str) -> bool:
-    """Return whether a case in `status` has left the desk (closed, terminated, routed out, merged, …)."""
-    return CaseStatus(status) in ENDED
-
-
-def ended_clause() -> sa.ColumnElement[bool]:
-    """Return the SQL condition of `is_ended`."""
-    return Case.status.in_(sorted(ENDED))
-
-
-def open_clause() -> sa.ColumnElement[bool]:
-    """Return the SQL condition of a case still on the desk (not `is_ended`)."""
-    return Case.status.in_(sorted(OPEN))
-
-
-def is_overdue(status: CaseStatus | str, due_on: date | None, today: date) -> bool:
-    """Return whether a case is overdue: open, its clock running, and its current deadline passed."""
-    return CaseStatus(status) in RUNNING and due_on is not None and due_on < today
-
-
-def overdue_clause(today: date) -> sa.ColumnElement[bool]:
-    """Return the SQL condition of `is_overdue` (the one definition the lists, to-do and KPIs use)."""
-    return sa.and_(Case.status.in_(sorted(RUNNING)), Case.due_on < today)
 
 
 BEFORE_REPLY = frozenset(
     {S.REGISTERED, S.FORWARDED, S.ASSIGNED, S.OBJECTED, S.HANDLING, S.PAUSED, S.MEDIATING}
 )
+BEFORE_ACCEPTANCE = frozenset({S.REGISTERED, S.FORWARDED, S.ASSIGNED, S.OBJECTED})
 RESUMES_TO = {Stage.HANDLING: S.HANDLING, Stage.REVIEW: S.REVIEW_REQUESTED, Stage.REEXAM: S.REEXAM_REQUESTED}
 CASE_FIELDS = tuple(
     c.name
@@ -113,6 +94,7 @@ def _stage_permission(case: Case) -> str:
 
 
 def _office_or_unit(case: Case) -> str:
+    # Before acceptance the petition office acts on the case, after it the unit that handles it.
     return "case.handle" if case.accepted_on else "case.triage"
 
 
@@ -131,6 +113,11 @@ def _delivery_field(case: Case) -> str | None:
 
 def _not_objected(case: Case, actor: User) -> str | None:
     return "workflow.guard.already_objected" if case.objected_on is not None else None
+
+
+def _on_petition_route(case: Case, actor: User) -> str | None:
+    # Routes 1–5 leave the petition track at triage (诉访分离, 第31条): no unit and no 60-day clock.
+    return "workflow.guard.legal_route" if case.route != Route.PETITION else None
 
 
 def _not_extended(case: Case, actor: User) -> str | None:
@@ -458,7 +445,11 @@ def route_out(
     on: date,
     note=None,
 ) -> Case:
-    """Send the case to a legal procedure (诉访分离, routes 1–5) and close it as 导入法定途径."""
+    """Send the case to a legal procedure (诉访分离, routes 1–5, 第31条) and close it as 导入法定途径.
+
+    The petition office does it at triage; the unit may do it during handling, when it finds the matter
+    belongs to a legal procedure (a running pause ends that day).
+    """
     with _step(session, actor, case_id, version, "route_out", note=note) as step:
         case, errors = step.case, Errors()
         route = _enum(errors, "route", Route, route)
@@ -469,7 +460,9 @@ def route_out(
         errors.text("routed_to", routed_to)
         errors.date("on", on, after=case.received_on, after_field="received_on")
         errors.raise_if_any()
+        _end_open_pause(session, case, on)
         case.status, case.route, case.routed_to, case.closed_on = S.ROUTED_OUT, route, routed_to.strip(), on
+        case.paused_since = None
         _set_stage(session, case, None, None)
         return step.finish(note=note)
 
@@ -534,7 +527,7 @@ def _end(session: Session, actor: User, case_id: int, version: int, action: str,
 def accept(
     session: Session, actor: User, case_id: int, version: int, *, notice_date: date, note=None
 ) -> Case:
-    """Accept the case (受理告知); the handling clock (60 days, 第32条) starts."""
+    """Accept the case (受理告知); the handling clock (60 days, 第34条) starts."""
     with _step(session, actor, case_id, version, "accept", note=note) as step:
         case, errors = step.case, Errors()
         errors.date("notice_date", notice_date, after=case.unit_received_on, after_field="unit_received_on")
@@ -558,6 +551,33 @@ def raise_objection(
         case.status, case.objected_on = S.OBJECTED, on
         _set_stage(session, case, Stage.DISPUTE, on)
         return step.finish(note=reason)
+
+
+def decline(
+    session: Session,
+    actor: User,
+    case_id: int,
+    version: int,
+    *,
+    on: date,
+    reason: str,
+    routed_to: str,
+    note=None,
+) -> Case:
+    """Decide not to accept the case (不予受理, 第23条) within the acceptance limit, telling the petitioner why
+    and where to turn instead; the case leaves the petition track."""
+    with _step(session, actor, case_id, version, "decline", note=note) as step:
+        case, errors = step.case, Errors()
+        errors.date("on", on, after=case.unit_received_on, after_field="unit_received_on")
+        if "on" not in errors.errors and case.due_on is not None and on > case.due_on:
+            errors.add("on", t("workflow.error.decline_late", date=case.due_on))
+        errors.text("reason", reason)
+        errors.text("routed_to", routed_to)
+        errors.raise_if_any()
+        case.status, case.declined_on, case.closed_on = S.DECLINED, on, on
+        case.end_reason, case.routed_to = reason.strip(), routed_to.strip()
+        _set_stage(session, case, None, None)
+        return step.finish(note=note)
 
 
 def settle_dispute(
@@ -909,9 +929,10 @@ def link_repeat(
 # action -> the function that carries it out, where it may start, who may take it. The screens and the API
 # call TRANSITIONS[action].func; the function and the action share their name (the event's `action`).
 TRANSITIONS: dict[str, Transition] = {
-    "forward": _tr(forward, {S.REGISTERED}, "case.triage"),
-    "assign": _tr(assign, {S.REGISTERED}, "case.triage"),
+    "forward": _tr(forward, {S.REGISTERED}, "case.triage", _on_petition_route),
+    "assign": _tr(assign, {S.REGISTERED}, "case.triage", _on_petition_route),
     "accept": _tr(accept, {S.FORWARDED, S.ASSIGNED}, "case.accept"),
+    "decline": _tr(decline, {S.FORWARDED, S.ASSIGNED}, "case.accept"),
     "raise_objection": _tr(raise_objection, {S.FORWARDED, S.ASSIGNED}, "case.object", _not_objected),
     "settle_dispute": _tr(settle_dispute, {S.OBJECTED}, "case.settle_dispute"),
     "pause": _tr(pause, {S.HANDLING, S.REVIEW_REQUESTED, S.REEXAM_REQUESTED}, _stage_permission),
@@ -932,7 +953,7 @@ TRANSITIONS: dict[str, Transition] = {
     "decide_review": _tr(decide_review, {S.REVIEW_REQUESTED}, "case.review"),
     "request_reexam": _tr(request_reexam, {S.REVIEWED, S.CLOSED}, "case.review", _reexam_open),
     "decide_reexam": _tr(decide_reexam, {S.REEXAM_REQUESTED}, "case.review"),
-    "route_out": _tr(route_out, {S.REGISTERED, S.FORWARDED, S.ASSIGNED, S.OBJECTED}, "case.triage"),
+    "route_out": _tr(route_out, {*BEFORE_ACCEPTANCE, S.HANDLING, S.PAUSED}, _office_or_unit),
     "merge": _tr(merge, {S.REGISTERED, S.FORWARDED, S.ASSIGNED}, "case.triage"),
     "withdraw": _tr(withdraw, BEFORE_REPLY, "case.withdraw"),
     "invalidate": _tr(invalidate, {S.REGISTERED}, "case.triage"),

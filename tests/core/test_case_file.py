@@ -50,7 +50,7 @@ def test_an_assigned_case_shows_its_units_stages_and_the_handlers_actions(sessio
     file = case_file.load(session, handler, case.id, TODAY)
 
     assert [(u.name, u.role) for u in file.units] == [("区住建委", "lead"), ("观音桥街道", "assist")]
-    assert file.actions == ["accept", "raise_objection"]
+    assert file.actions == ["accept", "decline", "raise_objection"]
     # Received Mon 03-03: triage due Tue 03-18, done 03-04. Assigned Tue 03-04: acceptance due in 15 days,
     # Wed 03-19; an objection within 5 working days, 03-05..03-07 and 03-10..03-11, so Tue 03-11.
     stages = {s.stage: (s.on, s.current, s.running, s.done_on) for s in file.stages}

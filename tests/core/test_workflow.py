@@ -10,6 +10,7 @@ from sqlmodel import Session, func, select
 
 import i18n
 from core.cases import workflow
+from core.cases.status import is_ended, petition_track_closed
 from core.cases.workflow import TRANSITIONS, available_actions, missing_meetings
 from core.platform.errors import IllegalTransition, NotFound, PermissionDenied, StaleVersion, ValidationError
 from core.platform.timeutil import to_local, today
@@ -34,6 +35,7 @@ EXPECTED: dict[CaseStatus, set[str]] = {
     },
     S.FORWARDED: {
         "accept",
+        "decline",
         "raise_objection",
         "route_out",
         "merge",
@@ -41,7 +43,16 @@ EXPECTED: dict[CaseStatus, set[str]] = {
         "take_charge",
         "link_repeat",
     },
-    S.ASSIGNED: {"accept", "raise_objection", "route_out", "merge", "withdraw", "take_charge", "link_repeat"},
+    S.ASSIGNED: {
+        "accept",
+        "decline",
+        "raise_objection",
+        "route_out",
+        "merge",
+        "withdraw",
+        "take_charge",
+        "link_repeat",
+    },
     S.OBJECTED: {"settle_dispute", "route_out", "withdraw", "take_charge", "link_repeat"},
     S.HANDLING: {
         "pause",
@@ -49,11 +60,12 @@ EXPECTED: dict[CaseStatus, set[str]] = {
         "refer_mediation",
         "record_meeting",
         "reply",
+        "route_out",
         "withdraw",
         "take_charge",
         "link_repeat",
     },
-    S.PAUSED: {"resume", "record_meeting", "withdraw", "take_charge", "link_repeat"},
+    S.PAUSED: {"resume", "record_meeting", "route_out", "withdraw", "take_charge", "link_repeat"},
     S.MEDIATING: {"return_from_mediation", "record_meeting", "withdraw", "take_charge", "link_repeat"},
     S.REPLIED: {"record_meeting", "rate", "request_review", "take_charge"},
     S.RATED: {"record_meeting", "close", "request_review", "take_charge"},
@@ -63,6 +75,7 @@ EXPECTED: dict[CaseStatus, set[str]] = {
     S.REEXAM_REQUESTED: {"pause", "decide_reexam", "take_charge"},
     S.TERMINATED: set(),
     S.ROUTED_OUT: set(),
+    S.DECLINED: set(),
     S.MERGED: set(),
     S.WITHDRAWN: set(),
     S.INVALID: set(),
@@ -100,7 +113,7 @@ def test_each_action_works_from_exactly_its_statuses(session, status):
         case = (
             case_in_status(session, status, actor=admin, unit=unit) if action in EXPECTED[status] else probe
         )
-        on = START + timedelta(days=2) if action == "raise_objection" else LATER
+        on = START + timedelta(days=2) if action in ("raise_objection", "decline") else LATER
         try:
             act(session, actor, case, action, **inputs(action, on, unit_id=unit.id, other_case_id=other.id))
             worked.add(action)
@@ -151,7 +164,7 @@ def test_an_assisting_unit_sees_the_case_but_only_the_lead_unit_acts(session):
     assert err.value.message == "只有主办单位可以“受理”，协办单位仅可查看。"
     assert available_actions(session, helper, case) == []
     handler = make_user(session, Role.HANDLER, unit=lead)
-    assert available_actions(session, handler, case) == ["accept", "raise_objection"]
+    assert available_actions(session, handler, case) == ["accept", "decline", "raise_objection"]
     assert act(session, handler, case, "accept", notice_date=START).status == S.HANDLING
 
 
@@ -369,7 +382,7 @@ def test_a_dispute_settled_by_reassignment_gives_the_new_unit_its_own_objection_
     assert (case.status, case.lead_unit_id, case.objected_on) == (S.ASSIGNED, second.id, None)
     assert session.exec(select(CaseUnit.unit_id).where(CaseUnit.case_id == case.id)).all() == [second.id]
     handler = make_user(session, Role.HANDLER, unit=second)
-    assert available_actions(session, handler, case) == ["accept", "raise_objection"]
+    assert available_actions(session, handler, case) == ["accept", "decline", "raise_objection"]
 
 
 # --- handling: pauses, extension, mediation -------------------------------------------------------
@@ -618,3 +631,76 @@ def test_a_note_with_control_characters_is_refused_and_nothing_is_written(sessio
     fresh = session.get(Case, case.id)
     assert (fresh.status, fresh.version, len(events(session, case))) == (S.ASSIGNED, version, before)
     assert act(session, admin, fresh, "accept", notice_date=START + timedelta(days=2), note="已受理\n第二行")
+
+
+# --- declining, routing out during handling, the petition track -----------------------------------
+
+
+def test_a_unit_declines_within_its_limit_telling_the_petitioner_where_to_turn(session):
+    admin, unit = make_user(session, Role.ADMIN), make_unit(session)
+    case = assigned_on(session, admin, unit, START)
+    handler = make_user(session, Role.HANDLER, unit=unit)
+    # assigned Mon 03-03: 15 days end Tue 03-18, the last day a 不予受理 may be decided
+    case = act(
+        session,
+        handler,
+        case,
+        "decline",
+        on=date(2025, 3, 18),
+        reason="属于合同纠纷，应通过诉讼解决",
+        routed_to="向江北区人民法院提起诉讼",
+    )
+    assert (case.status, case.declined_on, case.closed_on, case.stage, case.due_on) == (
+        S.DECLINED, date(2025, 3, 18), date(2025, 3, 18), None, None
+    )  # fmt: skip
+    assert (case.end_reason, case.routed_to) == ("属于合同纠纷，应通过诉讼解决", "向江北区人民法院提起诉讼")
+    assert is_ended(case.status) and not petition_track_closed(case.status, case.closed_on)
+    assert available_actions(session, admin, case) == []
+
+
+def test_a_unit_routes_a_paused_case_out_during_handling_and_the_pause_ends(session):
+    admin, unit = make_user(session, Role.ADMIN), make_unit(session)
+    case = act(session, admin, assigned_on(session, admin, unit, START), "accept", notice_date=START)
+    case = act(
+        session, admin, case, "pause", kind="suspension", on=START + timedelta(days=3), reason="等待鉴定"
+    )
+    handler = make_user(session, Role.HANDLER, unit=unit)
+    assert "route_out" in available_actions(session, handler, case)
+    case = act(
+        session,
+        handler,
+        case,
+        "route_out",
+        route="administrative",
+        routed_to="区人力社保局（劳动保障监察）",
+        on=START + timedelta(days=10),
+    )
+    assert (case.status, case.paused_since, case.closed_on, case.stage) == (
+        S.ROUTED_OUT, None, START + timedelta(days=10), None
+    )  # fmt: skip
+    pause = session.exec(select(CasePause).where(CasePause.case_id == case.id)).one()
+    assert pause.ended_on == START + timedelta(days=10)
+
+
+def test_a_case_registered_for_a_legal_route_can_only_be_routed_out(session):
+    registrar = make_user(session, Role.REGISTRAR)
+    case = register(session, registrar, route="litigation")
+    assert case.stage == "triage"  # the office still owes the triage within 15 days
+    assert available_actions(session, registrar, case) == [
+        "refer_mediation", "route_out", "merge", "withdraw", "invalidate", "link_repeat"
+    ]  # fmt: skip
+
+
+def test_closed_on_the_petition_track_leaves_out_every_case_that_left_it():
+    closed = {s for s in CaseStatus if petition_track_closed(s, START)}
+    assert closed == set(CaseStatus) - {S.ROUTED_OUT, S.DECLINED, S.WITHDRAWN, S.INVALID, S.MERGED}
+    assert not petition_track_closed(S.CLOSED, None)
+
+
+def test_the_sql_of_closed_on_the_petition_track_counts_the_closed_case_not_the_declined_one(session):
+    from core.cases.status import petition_track_closed_clause
+
+    admin = make_user(session, Role.ADMIN)
+    closed, declined = case_in_status(session, S.CLOSED, actor=admin), case_in_status(session, S.DECLINED)
+    stmt = select(Case.id).where(Case.id.in_([closed.id, declined.id]), petition_track_closed_clause())
+    assert session.exec(stmt).all() == [closed.id]

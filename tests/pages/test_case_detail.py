@@ -57,7 +57,7 @@ def test_the_handler_of_an_assigned_case_sees_accept_and_objection(assigned, as_
     at = _open(case.id)
     assert not at.exception
     assert at.title[0].value == case.number
-    assert _actions(at) == ["accept", "raise_objection"]
+    assert _actions(at) == ["accept", "decline", "raise_objection"]
     assert [b.label for b in at.button if b.key == "pd_action_accept"] == ["受理"]
     texts = _texts(at)
     assert ":blue-badge[已交办]" in texts
@@ -95,7 +95,7 @@ def test_accepting_through_the_dialog_starts_the_handling_clock(assigned, sessio
     # (05-01..05-05; the make-up working day is Sun 04-27, not 05-03), so the reply is due Tue 05-06.
     # From Mon 03-10 that is 15 working days in March, 22 in April (Qingming 04-04 off, 04-27 worked), 1 in May.
     assert ":green-badge[剩 38 个工作日 · 2025年5月6日]" in texts
-    assert _actions(at) == ["pause", "extend", "refer_mediation", "record_meeting", "reply"]
+    assert _actions(at) == ["pause", "extend", "refer_mediation", "record_meeting", "reply", "route_out"]
     session.refresh(case)
     assert (case.status, case.due_on) == (CaseStatus.HANDLING, date(2025, 5, 6))
 

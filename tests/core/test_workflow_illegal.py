@@ -1,0 +1,128 @@
+"""Every unlawful path of issue 11, one row each: the path is refused with the message a user reads, and the
+refusal writes nothing (same version, same events). Dates are worked out by hand in each row's comment.
+
+Reference days: START is Mon 2025-03-03 (tests.factories); the 2025 holiday table has Qingming 04-04..06 and
+Labour Day 05-01..05.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+from sqlmodel import Session, func, select
+
+from core.platform.errors import IllegalTransition, PetitionDeskError, ValidationError
+from models import Case, CaseEvent, Role, Route, Unit, User
+from tests.factories import START, act, make_unit, make_user, register
+
+D = timedelta
+
+
+class World:
+    """The people and units of one row, and short ways to bring a case to a state."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.admin: User = make_user(session, Role.ADMIN)
+        self.unit: Unit = make_unit(session)
+
+    def act(self, case: Case, action: str, **kwargs):
+        return act(self.session, self.admin, case, action, **kwargs)
+
+    def registered(self, **overrides) -> Case:
+        return register(self.session, self.admin, **overrides)
+
+    def assigned(self, on: date = START + D(1), **overrides) -> Case:
+        """Received START, assigned on `on`: the unit's 15 days to decide run from `on`."""
+        case = self.registered(**overrides)
+        return self.act(case, "assign", lead_unit_id=self.unit.id, on=on)
+
+    def handling(self, accepted: date = START + D(2)) -> Case:
+        """Accepted on `accepted` (START + 2 = Wed 03-05: 60 days end Sun 05-04 in Labour Day, due Tue 05-06)."""
+        return self.act(self.assigned(), "accept", notice_date=accepted)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One unlawful path: how to get there, what is tried, and the refusal the user reads."""
+
+    name: str
+    item: int  # the item of issue 11
+    setup: Callable[[World], Case]
+    action: str
+    inputs: Callable[[World, Case], dict]
+    error: type[PetitionDeskError]
+    expected: str | dict[str, str]  # the message, or the field errors
+
+
+ROWS = [
+    Row(
+        "a unit declines after its 15 days to decide",
+        2,
+        # assigned Tue 03-04: 15 days end Wed 03-19, so a 不予受理 on 03-20 is late
+        lambda w: w.assigned(),
+        "decline",
+        lambda w, c: {"on": START + D(17), "reason": "不属于信访事项", "routed_to": "向法院起诉"},
+        ValidationError,
+        {"on": "不予受理须在受理期限（2025-03-19）内作出并告知信访人（第23条）；期限已过，应当受理。"},
+    ),
+    Row(
+        "a unit declines without a reason or a route for the petitioner",
+        2,
+        lambda w: w.assigned(),
+        "decline",
+        lambda w, c: {"on": START + D(2), "reason": " ", "routed_to": ""},
+        ValidationError,
+        {"reason": "请填写理由。", "routed_to": "请填写导入的机关或途径。"},
+    ),
+    Row(
+        "a case registered for litigation is assigned onto the petition clock",
+        2,
+        lambda w: w.registered(route=Route.LITIGATION),
+        "assign",
+        lambda w, c: {"lead_unit_id": w.unit.id, "on": START + D(1)},
+        IllegalTransition,
+        "本案登记为法定途径类事项（第1至5类），应导入法定途径（诉访分离，第31条），不进入信访办理程序。",
+    ),
+    Row(
+        "a case registered for arbitration is forwarded onto the petition clock",
+        2,
+        lambda w: w.registered(route=Route.ARBITRATION),
+        "forward",
+        lambda w, c: {"lead_unit_id": w.unit.id, "on": START + D(1)},
+        IllegalTransition,
+        "本案登记为法定途径类事项（第1至5类），应导入法定途径（诉访分离，第31条），不进入信访办理程序。",
+    ),
+    Row(
+        "a unit routes a case out to the petition route itself",
+        2,
+        lambda w: w.handling(),
+        "route_out",
+        lambda w, c: {"route": Route.PETITION, "routed_to": "本单位", "on": START + D(5)},
+        ValidationError,
+        {"route": "请选择诉讼、仲裁、党员申诉、行政程序或申请查处等法定途径（第1至5类）。"},
+    ),
+]
+
+
+def _events(session: Session, case: Case) -> int:
+    return session.exec(select(func.count()).select_from(CaseEvent).where(CaseEvent.case_id == case.id)).one()
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[f"item{r.item}: {r.name}" for r in ROWS])
+def test_an_unlawful_path_is_refused_and_writes_nothing(session, row: Row):
+    world = World(session)
+    case = row.setup(world)
+    version, status, events = case.version, case.status, _events(session, case)
+    with pytest.raises(row.error) as err:
+        world.act(case, row.action, **row.inputs(world, case))
+    if isinstance(row.expected, dict):
+        assert err.value.errors == row.expected
+    else:
+        assert err.value.message == row.expected
+    session.expire_all()
+    fresh = session.get(Case, case.id)
+    assert (fresh.version, fresh.status, _events(session, fresh)) == (version, status, events)
