@@ -11,7 +11,7 @@ import streamlit as st
 from core.accounts import permissions
 from core.bootstrap import prepare_database
 from core.platform import db, timeutil
-from i18n import LANGUAGES, set_language, t
+from i18n import DEFAULT_LANGUAGE, LANGUAGES, set_language, t
 from i18n.format import fmt_date
 from widgets import session as session_widget
 
@@ -82,10 +82,25 @@ def _prepare_engine():
     return engine
 
 
-def _language() -> None:
-    lang = st.session_state.get("lang") or st.query_params.get("lang") or "zh_CN"
-    set_language(lang)
-    st.session_state["lang"] = lang if lang in LANGUAGES else "zh_CN"
+LANG_KEY = "lang"  # this browser tab's language (the sidebar switch's key)
+LANG_COOKIE = "pd_lang"  # a visitor's choice, set by /auth/login and /auth/logout
+
+
+def _language(user=None) -> str:
+    """Return the language: this tab's choice, else the user's own setting, else the URL's or the cookie's."""
+    chosen = st.session_state.get(LANG_KEY) or (getattr(user, "language", None) if user else None)
+    lang = chosen or st.query_params.get("lang") or st.context.cookies.get(LANG_COOKIE) or DEFAULT_LANGUAGE
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def _remember_language() -> None:
+    """Keep the language the user just picked on his user row, so F5 and every link keep it."""
+    from core.accounts import profile
+
+    user = session_widget.current_user()
+    if user is not None:
+        with db.session_scope() as session:
+            profile.set_language(session, user, st.session_state[LANG_KEY])
 
 
 def _language_switch() -> None:
@@ -94,8 +109,9 @@ def _language_switch() -> None:
             t("app.language"),
             options=list(LANGUAGES),
             format_func=LANGUAGES.get,
-            key="lang",
+            key=LANG_KEY,
             label_visibility="collapsed",
+            on_change=_remember_language,
         )
 
 
@@ -140,9 +156,7 @@ def _reference_date_notice() -> None:
 
 
 def main() -> None:
-    st.set_page_config(page_title=t("app.name"), page_icon=":material/account_balance:", layout="wide")
-    _language()
-    _reference_date_notice()
+    set_language(_language())  # before the user is known, so even "database down" is in the right language
     try:
         _prepare_engine()
     except Exception:  # the app must say the database is down, not crash with a trace
@@ -150,6 +164,10 @@ def main() -> None:
         st.error(t("error.database_down"))
         st.stop()
     user = session_widget.current_user()
+    st.session_state[LANG_KEY] = _language(user)
+    set_language(st.session_state[LANG_KEY])
+    st.set_page_config(page_title=t("app.name"), page_icon=":material/account_balance:", layout="wide")
+    _reference_date_notice()
     if user is None:
         pages = [session_widget.anonymous_page(), *session_widget.public_pages()]
         st.navigation(pages, position="hidden").run()

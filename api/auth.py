@@ -49,8 +49,41 @@ a{color:#1F4E79}
 """
 
 
+LANG_COOKIE = "pd_lang"  # the language this browser last used, for the sign-in page and visitors (shell.py)
+LANG_COOKIE_AGE = 365 * 24 * 3600
+
+
 def _lang(value) -> str:
     return value if value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def _page_lang(request: Request) -> tuple[str, bool]:
+    """Return the sign-in page's language and whether the visitor chose it just now (?lang= in the URL)."""
+    asked = request.query_params.get("lang")
+    if asked in LANGUAGES:
+        return asked, True
+    return _lang(request.cookies.get(LANG_COOKIE)), False
+
+
+def _keep_lang(response: Response, lang: str, request: Request) -> Response:
+    response.set_cookie(
+        LANG_COOKIE, lang, max_age=LANG_COOKIE_AGE, path="/", samesite="lax", secure=deps.is_https(request)
+    )
+    return response
+
+
+def _user_language(cookie: str | None, chosen: str | None) -> str | None:
+    """Return the signed-in user's language, keeping `chosen` (picked on the sign-in page) as his own first."""
+    from core.accounts import profile
+
+    with db.session_scope() as session:
+        user = auth.user_from_cookie(session, cookie)
+        if user is None:
+            return None
+        if chosen:
+            profile.set_language(session, user, chosen)
+            return chosen
+        return user.language
 
 
 def _query(lang: str, **extra) -> str:
@@ -76,7 +109,7 @@ def _pinned_notice(lang: str) -> str:
     return _message(t("app.reference_date_pinned", language=lang, date=fmt_date(pinned, lang)), "info")
 
 
-def _form_html(lang: str, username: str, error: str | None, info: str | None) -> str:
+def _form_html(lang: str, username: str, error: str | None, info: str | None, chosen: bool = False) -> str:
     other = "en" if lang == DEFAULT_LANGUAGE else DEFAULT_LANGUAGE
     e = lambda key, **kw: escape(t(key, language=lang, **kw))  # noqa: E731
     return f"""<!doctype html>
@@ -87,6 +120,7 @@ def _form_html(lang: str, username: str, error: str | None, info: str | None) ->
 {_message(error, "error")}{_message(info, "info")}{_pinned_notice(lang)}
 <form method="post" action="/auth/login">
 <input type="hidden" name="lang" value="{escape(lang)}">
+<input type="hidden" name="lang_chosen" value="{1 if chosen else ""}">
 <label for="username">{e("auth.username")}</label>
 <input id="username" name="username" type="text" autocomplete="username" maxlength="40" required autofocus
  value="{escape(username)}">
@@ -99,8 +133,12 @@ def _form_html(lang: str, username: str, error: str | None, info: str | None) ->
 </main></body></html>"""
 
 
-def _page(lang: str, *, username: str = "", error: str | None = None, info: str | None = None, status=200):
-    return HTMLResponse(_form_html(lang, username, error, info), status_code=status, headers=PAGE_HEADERS)
+def _page(
+    lang: str, *, username="", error: str | None = None, info: str | None = None, status=200, chosen=False
+):
+    return HTMLResponse(
+        _form_html(lang, username, error, info, chosen), status_code=status, headers=PAGE_HEADERS
+    )
 
 
 def _visitor_state(cookie: str | None) -> str:
@@ -125,12 +163,13 @@ async def login_page(request: Request) -> Response:
     """GET /auth/login: the sign-in form (or Streamlit's single sign-on when a provider is named)."""
     if "provider" in request.query_params:
         return await _streamlit_auth(request, "login")
-    lang = _lang(request.query_params.get("lang"))
+    lang, chosen = _page_lang(request)
     state = await run_in_threadpool(_visitor_state, request.cookies.get(auth.SESSION_COOKIE))
     if state != "anonymous":  # signed in already, or a fresh install whose setup screen is in the app
         return RedirectResponse(_home(lang), status_code=303)
     info = t("auth.signed_out", language=lang) if request.query_params.get("out") else None
-    return _page(lang, info=info)
+    page = _page(lang, info=info, chosen=chosen)
+    return _keep_lang(page, lang, request) if chosen else page
 
 
 def _sign_in(username: str, password: str, ip: str | None) -> tuple[str, int]:
@@ -148,7 +187,7 @@ def _failure_text(exc: AuthError, lang: str) -> str:
 async def login_submit(request: Request) -> Response:
     """POST /auth/login: check the password, set the signed session cookie and go to the app."""
     form = await request.form()
-    lang = _lang(form.get("lang"))
+    lang, chosen = _lang(form.get("lang")), bool(form.get("lang_chosen"))
     if not deps.same_origin(request):
         return _page(lang, error=t("auth.bad_origin", language=lang), status=403)
     username = str(form.get("username") or "")[:100]
@@ -156,7 +195,8 @@ async def login_submit(request: Request) -> Response:
     try:
         cookie, max_age = await run_in_threadpool(_sign_in, username, password, deps.client_ip(request))
     except AuthError as exc:
-        return _page(lang, username=username, error=_failure_text(exc, lang), status=401)
+        return _page(lang, username=username, error=_failure_text(exc, lang), status=401, chosen=chosen)
+    lang = await run_in_threadpool(_user_language, cookie, lang if chosen else None) or lang
     response = RedirectResponse(_home(lang), status_code=303)
     response.set_cookie(
         auth.SESSION_COOKIE,
@@ -167,7 +207,7 @@ async def login_submit(request: Request) -> Response:
         samesite="lax",
         secure=deps.is_https(request),
     )
-    return response
+    return _keep_lang(response, lang, request)
 
 
 def _record_logout(cookie: str | None) -> None:
@@ -185,14 +225,17 @@ def _has_streamlit_identity(request: Request) -> bool:
 
 async def logout(request: Request) -> Response:
     """GET /auth/logout: clear the session cookie (and a single sign-on identity) and show the sign-in form."""
-    lang = _lang(request.query_params.get("lang"))
-    await run_in_threadpool(_record_logout, request.cookies.get(auth.SESSION_COOKIE))
+    session_cookie = request.cookies.get(auth.SESSION_COOKIE)
+    own = await run_in_threadpool(_user_language, session_cookie, None)
+    lang = own or _page_lang(request)[0]
+    await run_in_threadpool(_record_logout, session_cookie)
     if _has_streamlit_identity(request):
         response = await _streamlit_auth(request, "logout")
     else:
-        response = RedirectResponse("/auth/login" + _query(lang, out=1), status_code=303)
+        # the language goes in the cookie, not the URL: a URL's ?lang= counts as the next user's own choice
+        response = RedirectResponse("/auth/login?out=1", status_code=303)
     response.delete_cookie(auth.SESSION_COOKIE, path="/", httponly=True, samesite="lax")
-    return response
+    return _keep_lang(response, lang, request)
 
 
 def _me(request: Request) -> dict:

@@ -34,6 +34,7 @@ class User(SQLModel, table=True):
     locked_until: datetime | None = None
     last_login_at: datetime | None = None
     password_changed_at: datetime | None = None
+    language: str | None = Field(default=None, max_length=8)  # i18n.LANGUAGES key; None follows the browser
     created_at: datetime = created_field()
     version: int = version_field()
 

@@ -52,6 +52,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "setting.edit": frozenset({A}),
     # accounts and the audit log
     "account.password": ALL,  # change one's own password
+    "account.language": ALL,  # choose one's own interface language
     "user.manage": frozenset({A}),
     "token.manage": frozenset({A}),
     "audit.view": frozenset({A}),

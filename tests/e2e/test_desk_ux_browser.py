@@ -84,3 +84,22 @@ def test_the_case_list_hides_nothing_after_navigating_away_and_opening_more_filt
         nav(page, "案件查询")
         assert found(page) == first
     _more_filters_stay_empty(page, first)
+
+
+def test_english_picked_in_the_sidebar_survives_f5_links_and_signing_out(app_url, demo, page):
+    from playwright.sync_api import expect
+
+    sign_in(page, app_url)
+    page.get_by_role("combobox", name="语言").click()
+    page.get_by_role("option", name="English", exact=True).click()
+    sidebar_nav = page.get_by_test_id("stSidebarNav")
+    expect(sidebar_nav.get_by_role("link", name="Cases", exact=True)).to_be_visible(timeout=WAIT_MS)
+    page.reload()  # F5
+    expect(sidebar_nav.get_by_role("link", name="Cases", exact=True)).to_be_visible(timeout=WAIT_MS)
+    page.get_by_test_id("stMainBlockContainer").get_by_role("link", name=re.compile(r"^JB-")).first.click()
+    expect(page).to_have_url(re.compile(r"/case\?id=\d+"), timeout=WAIT_MS)
+    expect(sidebar_nav.get_by_role("link", name="Cases", exact=True)).to_be_visible(timeout=WAIT_MS)
+    page.goto(app_url + "/cases")  # a link typed or bookmarked, in a new page load
+    expect(page.get_by_role("heading", name="Cases", exact=True)).to_be_visible(timeout=WAIT_MS)
+    page.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click()
+    expect(page.get_by_label("Username")).to_be_visible(timeout=WAIT_MS)
