@@ -22,6 +22,7 @@ LEADS_TO: dict[str, str | None] = {
     "forward": S.FORWARDED,
     "assign": S.ASSIGNED,
     "accept": S.HANDLING,
+    "decline": S.DECLINED,
     "raise_objection": S.OBJECTED,
     "settle_dispute": S.ASSIGNED,
     "pause": S.PAUSED,
