@@ -15,6 +15,8 @@ from core.demo.intake import Draft
 from core.demo.steps import Step
 from core.demo.tables import EVENT_MINUTES
 from core.demo.texts import MEETING_NOTES, PAUSE_REASONS
+from models import CaseStatus as S
+from models import Stage
 from models.base import CST
 
 if TYPE_CHECKING:
@@ -193,18 +195,18 @@ def _diff(before: dict, f: dict, extra: dict | None) -> tuple[dict, dict]:
 
 def _stage(status: str, f: dict) -> tuple[str | None, date | None]:
     """Return the clock stage of the case and the day it started, as core.workflow sets them."""
-    if status == "registered":
-        return "triage", f["received_on"]
-    if status in ("forwarded", "assigned"):
-        return "acceptance", f["unit_received_on"]
-    if status == "objected":
-        return "dispute", f["objected_on"]
-    if status in ("handling", "paused", "mediating"):
-        return "handling", f["accepted_on"]
-    if status == "review_requested":
-        return "review", f["review_requested_on"]
-    if status == "reexam_requested":
-        return "reexam", f["reexam_requested_on"]
+    if status == S.REGISTERED:
+        return Stage.TRIAGE, f["received_on"]
+    if status in (S.FORWARDED, S.ASSIGNED):
+        return Stage.ACCEPTANCE, f["unit_received_on"]
+    if status == S.OBJECTED:
+        return Stage.DISPUTE, f["objected_on"]
+    if status in (S.HANDLING, S.PAUSED, S.MEDIATING):
+        return Stage.HANDLING, f["accepted_on"]
+    if status == S.REVIEW_REQUESTED:
+        return Stage.REVIEW, f["review_requested_on"]
+    if status == S.REEXAM_REQUESTED:
+        return Stage.REEXAM, f["reexam_requested_on"]
     return None, None  # replied, rated and reviewed wait for the petitioner; ended cases have no clock
 
 
@@ -263,7 +265,7 @@ def _write_case_rows(demo: Demo, draft: Draft, f: dict, lead_on: date | None) ->
             id=w.new_id("case_pause"),
             case_id=cid,
             kind=kind,
-            stage="handling",
+            stage=Stage.HANDLING,
             started_on=since,
             ended_on=end if end <= demo.today else None,
             reason=PAUSE_REASONS[kind],

@@ -11,6 +11,7 @@ from core.demo import geography, names
 from core.demo.draw import between, choice
 from core.demo.tables import DISPUTE_SUBJECT, DISPUTE_TYPES, MEDIATION_KINDS, SUBJECT_DISPUTE
 from core.demo.texts import RESULT_NOTES, SESSION_NOTES
+from models import Stage
 
 if TYPE_CHECKING:
     from core.demo.context import Demo
@@ -49,7 +50,7 @@ def add_mediation(demo: Demo, d: date, spec: dict | None) -> None:
     status, accepted, closed, due = "applied", None, None, None
     if course["accepted"] is not None and course["accepted"] <= demo.today:
         status, accepted = "accepted", course["accepted"]
-        due = clock.stage_due(demo.cal, demo.limits, "mediation", accepted).on
+        due = clock.stage_due(demo.cal, demo.limits, Stage.MEDIATION, accepted).on
     if course["closed"] <= demo.today:
         status, closed = course["result"], course["closed"]
     mid = demo.w.add_row(
@@ -154,7 +155,7 @@ def _agreement(demo: Demo, mediation_id: int, number: str, dispute: str, signed:
         signed_on=signed,
         effective_on=signed,
         confirmation_applied_on=applied,
-        confirmation_due=clock.stage_due(demo.cal, demo.limits, "judicial_confirmation", signed).on,
+        confirmation_due=clock.stage_due(demo.cal, demo.limits, Stage.JUDICIAL_CONFIRMATION, signed).on,
         confirmed=bool(applied and applied + timedelta(days=15) <= T),
     )
 

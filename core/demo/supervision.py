@@ -13,6 +13,7 @@ from core.demo.context import DEFAULT_CASES
 from core.demo.draw import between, choice
 from core.demo.tables import TRIGGERS
 from core.demo.texts import FINDINGS, LETTER_MARKS, LETTER_TOPICS
+from models import Stage
 
 if TYPE_CHECKING:
     from core.demo.context import Demo
@@ -93,7 +94,7 @@ def _letter(demo: Demo, letter: tuple, number: str) -> None:
         subject=subject,
         content=content,
         issued_on=issued,
-        due_on=clock.stage_due(demo.cal, demo.limits, "letter_reply", issued).on,
+        due_on=clock.stage_due(demo.cal, demo.limits, Stage.LETTER_REPLY, issued).on,
         status=status,
         replied_on=replied_on,
         reply=reply,
