@@ -14,7 +14,8 @@ from core.bootstrap import prepare_database
 from core.calendar import clock
 from core.cases import workflow
 from core.cases.workflow import is_ended
-from core.demo import steps
+from core.demo import logins, steps
+from core.desk import todo
 from core.platform import search, timeutil
 from core.platform.db import create_db_engine
 from models import Case, CaseStatus, Role, User, metadata
@@ -410,6 +411,18 @@ def test_loads_next_to_the_first_admin_and_leaves_ids_free(engine):
         session.add_all([user, case])
         session.commit()
         assert user.id > admin_id and case.id > 50
+
+
+@pytest.mark.slow
+def test_the_full_demo_gives_each_printed_account_something_to_do(engine, reference_day):
+    """The accounts load-demo opens (registrar, busiest unit's handler, leader in charge, supervisor) each
+    find their to-do non-empty on the reference day, so a demo never opens on an empty desk."""
+    demo.load_demo(engine)
+    with Session(engine) as session:
+        accounts = {a.role: a.username for a in logins.demo_logins(session)}
+        for role in ("registrar", "handler", "leader", "supervisor"):
+            user = session.exec(sa.select(User).where(User.username == accounts[role])).scalar_one()
+            assert todo.todo_count(session, user, reference_day) > 0, (role, user.username)
 
 
 @pytest.mark.slow
