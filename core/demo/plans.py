@@ -9,11 +9,28 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from core.demo import mediation, replies
-from core.demo.draw import between, choice
+from core.demo.draw import Weighted, between, choice
 from core.demo.intake import Draft
 from core.demo.steps import INTERRUPTING, Step, settle
-from core.demo.tables import MEDIATION_SUBJECTS, ONSITE_CHANNELS, ROUTED_TO
-from core.demo.texts import BARRED_NOTE, EXTENSION_REASONS, OBJECTION_NOTE, ONSITE_NOTES, PAUSE_REASONS
+from core.demo.tables import (
+    DECLINE_SHARE,
+    MEDIATION_SUBJECTS,
+    ONSITE_CHANNELS,
+    ROUTE_OUT_IN_HANDLING,
+    ROUTED_TO,
+    ROUTES_OUT,
+    ROUTES_OUT_DEFAULT,
+)
+from core.demo.texts import (
+    BARRED_NOTE,
+    DECLINE_TEXTS,
+    DECLINE_TEXTS_BY_SUBJECT,
+    EXTENSION_REASONS,
+    OBJECTION_NOTE,
+    ONSITE_NOTES,
+    PAUSE_REASONS,
+    ROUTE_OUT_NOTE,
+)
 from models import CaseStatus as S
 
 if TYPE_CHECKING:
@@ -49,10 +66,15 @@ def _life(demo: Demo, draft: Draft) -> None:
         steps.append(Step(d, "take_charge", {"leader_in_charge_id": draft.in_charge}, "in_charge"))
     if rng.random() < 0.05:
         d = _dispute(demo, draft, d)
+    if rng.random() < DECLINE_SHARE:
+        _decline(demo, draft, d)
+        return
     accepted = _accept(demo, draft, d)
     if rng.random() < 0.008:
         on = accepted + timedelta(days=between(rng, 3, 20))
         steps.append(Step(on, "withdraw", {}, "registrar", "信访人主动撤回信访事项", {"on": on}))
+        return
+    if _routed_out_in_handling(demo, draft, accepted):
         return
     reply_on = _handling(demo, draft, accepted)
     replies.plan_reply(demo, draft, accepted, reply_on)
@@ -117,6 +139,31 @@ def _dispute(demo: Demo, draft: Draft, d: date) -> date:
         extra, note = {"decision": "uphold"}, "经审核，该事项属于该单位职责范围，应予受理"
     steps.append(Step(d, "settle_dispute", changes, "registrar", note, extra))
     return d
+
+
+def _decline(demo: Demo, draft: Draft, d: date) -> None:
+    """The unit decides not to accept (不予受理) within its 15 days, saying why and where to turn instead."""
+    rng = demo.rng
+    on = d + timedelta(days=between(rng, 1, 10))
+    reason, to = choice(rng, DECLINE_TEXTS + DECLINE_TEXTS_BY_SUBJECT.get(draft.subject, ()))
+    changes = {"declined_on": on, "closed_on": on, "end_reason": reason, "routed_to": to}
+    draft.steps.append(Step(on, "decline", changes))
+
+
+def _routed_out_in_handling(demo: Demo, draft: Draft, accepted: date) -> bool:
+    """The unit finds during handling that a complaint belongs to a legal procedure and routes it out
+    (诉访分离), a tenth as often as the office did at triage for the subject."""
+    rng = demo.rng
+    if draft.category != "complaint":
+        return False
+    shares = ROUTES_OUT.get(draft.subject, ROUTES_OUT_DEFAULT)
+    if rng.random() * 100 >= sum(shares.values()) * ROUTE_OUT_IN_HANDLING:
+        return False
+    route = Weighted(shares).pick(rng)
+    on = accepted + timedelta(days=between(rng, 5, 30))
+    changes = {"route": route, "routed_to": choice(rng, ROUTED_TO[route]), "closed_on": on}
+    draft.steps.append(Step(on, "route_out", changes, note=ROUTE_OUT_NOTE))
+    return True
 
 
 def _accept(demo: Demo, draft: Draft, d: date) -> date:

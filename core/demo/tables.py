@@ -43,6 +43,8 @@ ROUTES_OUT = {
     "discipline": table("party_appeal=60"),
 }
 ROUTES_OUT_DEFAULT = table("litigation=2 administrative=2 duty_request=1")
+ROUTE_OUT_IN_HANDLING = 0.1  # the unit finds a tenth as many during handling as the office did at triage
+DECLINE_SHARE = 0.012  # of cases reaching a unit, declined within its 15 days (不予受理)
 # route -> bodies named in routed_to
 ROUTED_TO = {
     "litigation": ["区法院（引导诉讼）", "区检察院（法律监督）", "区公安分局（依法受理）"],

@@ -18,7 +18,7 @@ from core.demo import logins, steps
 from core.desk import todo
 from core.platform import search, timeutil
 from core.platform.db import create_db_engine
-from models import Case, CaseStatus, Role, User, metadata
+from models import Case, CaseStatus, Role, Stage, User, metadata
 
 TODAY = date(2026, 9, 25)  # a Friday before the suite's pinned today (tests/conftest.py)
 SMALL = 500
@@ -380,6 +380,42 @@ def test_every_demo_event_is_an_action_the_workflow_allows_from_the_status_befor
             checked += 1
         status = (after or {}).get("status", status)
     assert checked > SMALL * 3
+
+
+def test_some_cases_are_declined_by_the_unit_within_its_acceptance_limit(loaded):
+    c = T["case"].c
+    columns = (
+        c.number,
+        c.unit_received_on,
+        c.declined_on,
+        c.closed_on,
+        c.accepted_on,
+        c.end_reason,
+        c.routed_to,
+    )
+    with loaded.connect() as conn:
+        declined = conn.execute(sa.select(*columns).where(c.status == "declined")).all()
+    with Session(loaded) as session:
+        cal, limits = clock.load_calendar(session), clock.load_limits(session)
+    assert 0 < len(declined) < SMALL * 0.03  # a few: 1.2 % of the cases that reach a unit
+    for number, received, declined_on, closed_on, accepted_on, reason, routed_to in declined:
+        limit = clock.stage_due(cal, limits, Stage.ACCEPTANCE, received).on
+        assert received <= declined_on <= limit and closed_on == declined_on, number
+        assert accepted_on is None and reason and routed_to.startswith("已告知信访人"), number
+
+
+def test_some_complaints_are_routed_out_by_the_unit_during_handling(loaded):
+    c, e = T["case"].c, T["case_event"].c
+    with loaded.connect() as conn:
+        routed = conn.execute(
+            sa.select(c.number, c.category, c.route, c.accepted_on, c.closed_on, e.after)
+            .join(T["case_event"], e.case_id == c.id)
+            .where(e.action == "route_out", c.accepted_on.is_not(None))
+        ).all()
+    assert routed
+    for number, category, route, accepted_on, closed_on, after in routed:
+        assert category == "complaint" and route != "petition", number  # only complaints have legal routes
+        assert accepted_on < closed_on and after["status"] == "routed_out" and after["route"] == route, number
 
 
 def test_refuses_to_load_into_a_database_with_cases(loaded):
