@@ -14,6 +14,7 @@ from core.platform import db, timeutil
 from i18n import DEFAULT_LANGUAGE, LANGUAGES, set_language, t
 from i18n.format import fmt_date
 from widgets import session as session_widget
+from widgets.streamlit_text import replace_streamlit_english
 
 log = logging.getLogger(__name__)
 
@@ -167,6 +168,7 @@ def main() -> None:
     st.session_state[LANG_KEY] = _language(user)
     set_language(st.session_state[LANG_KEY])
     st.set_page_config(page_title=t("app.name"), page_icon=":material/account_balance:", layout="wide")
+    replace_streamlit_english()
     _reference_date_notice()
     if user is None:
         pages = [session_widget.anonymous_page(), *session_widget.public_pages()]

@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import ROOT, run_cli
+from tests.chinese import latin_only
+from tests.e2e.conftest import ROOT, run_cli, run_python
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -17,12 +18,32 @@ WAIT_MS = 45_000
 REGISTRAR = "demo.registrar1"
 
 
+FIRST_OF_EACH_ROLE = """
+from sqlmodel import func, select
+from core.platform import db
+from models import User
+
+with db.session_scope() as session:
+    for role, name in session.exec(select(User.role, func.min(User.username)).group_by(User.role)):
+        print(role, name)
+"""
+
+
 @pytest.fixture(scope="module")
 def demo(e2e_env) -> dict[str, str]:
-    """A demo district of 300 cases with a password on the first registrar."""
+    """A demo district of 300 cases, an administrator, and a password on the first user of each role."""
     run_cli(e2e_env, "load-demo", "--cases", "300")
-    run_cli(e2e_env, "set-password", "--username", REGISTRAR, stdin=PASSWORD + "\n")
+    args = ["--username", "ux.admin", "--role", "admin", "--display-name", "王管理"]
+    run_cli(e2e_env, "create-user", *args, stdin=PASSWORD + "\n")
+    for line in run_python(e2e_env, "-c", FIRST_OF_EACH_ROLE).strip().splitlines():
+        run_cli(e2e_env, "set-password", "--username", line.split()[1], stdin=PASSWORD + "\n")
     return e2e_env
+
+
+@pytest.fixture(scope="module")
+def role_users(demo) -> dict[str, str]:
+    """Return role -> the user name signed in as that role."""
+    return dict(line.split() for line in run_python(demo, "-c", FIRST_OF_EACH_ROLE).strip().splitlines())
 
 
 @pytest.fixture()
@@ -39,7 +60,9 @@ def sign_in(page, app_url: str, username: str = REGISTRAR) -> None:
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
-    expect(page.get_by_test_id("stSidebar")).to_be_visible(timeout=WAIT_MS)
+    # the shell's navigation, not the pages/ folder's that Streamlit may show for a moment before it
+    home = page.get_by_test_id("stSidebarNav").get_by_role("link", name=re.compile(r"^(首页|Home)$"))
+    expect(home).to_be_visible(timeout=WAIT_MS)
 
 
 def nav(page, title: str) -> None:
@@ -103,3 +126,69 @@ def test_english_picked_in_the_sidebar_survives_f5_links_and_signing_out(app_url
     expect(page.get_by_role("heading", name="Cases", exact=True)).to_be_visible(timeout=WAIT_MS)
     page.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click()
     expect(page.get_by_label("Username")).to_be_visible(timeout=WAIT_MS)
+
+
+# Every text node the user can see (icons' ligature names aside), every visible placeholder and tooltip.
+VISIBLE_LATIN_JS = r"""() => {
+  const out = new Set();
+  const seen = el => { const r = el.getBoundingClientRect(); const s = getComputedStyle(el);
+    const clipped = s.clip === 'rect(0px, 0px, 0px, 0px)' && document.activeElement !== el;  // a skip link
+    return r.width > 1 && r.height > 1 && s.visibility !== 'hidden' && s.display !== 'none'
+      && s.fontSize !== '0px' && !clipped; };
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const n = walker.currentNode, text = n.textContent.trim(), el = n.parentElement;
+    if (!text || !/[A-Za-z]/.test(text) || !el || el.closest('script,style')) continue;
+    if (getComputedStyle(el).fontFamily.includes('Material')) continue;  // an icon's ligature name
+    if (seen(el)) out.add(text.slice(0, 80));
+  }
+  document.querySelectorAll('input,textarea').forEach(e => {
+    if (e.placeholder && !e.value && seen(e)) out.add(e.placeholder);
+  });
+  return [...out];
+}"""
+
+
+def _latin_on_screen(page) -> list[str]:
+    page.wait_for_timeout(1500)  # let the page finish drawing
+    return sorted({text for text in page.evaluate(VISIBLE_LATIN_JS) if latin_only(text)})
+
+
+def _walk(page, role: str) -> dict[str, list[str]]:
+    """Open every page of the sidebar, the case list's 更多筛选 and one case file; return what is not Chinese."""
+    from playwright.sync_api import expect
+
+    found = {}
+    nav = page.get_by_test_id("stSidebarNav")
+    hrefs = [link.get_attribute("href") for link in nav.get_by_role("link").all()]
+    for href in hrefs:
+        link = nav.locator(f'a[href="{href}"]')
+        title = link.inner_text().split("\n")[-1]  # after the icon's ligature name
+        link.click()
+        expect(page.get_by_test_id("stMainBlockContainer")).to_be_visible(timeout=WAIT_MS)
+        if title.startswith("案件查询"):
+            found[title] = _latin_on_screen(page)
+            page.get_by_text(re.compile(r"^更多筛选")).click()
+            title = "案件查询 · 更多筛选"
+        found[title] = _latin_on_screen(page)
+        case_links = page.get_by_test_id("stMainBlockContainer").get_by_role("link", name=re.compile(r"^JB-"))
+        if title.startswith("我的待办") and case_links.count():
+            case_links.first.click()
+            expect(page).to_have_url(re.compile(r"/case\?id="), timeout=WAIT_MS)
+            found["案件档案"] = _latin_on_screen(page)
+    SCREENS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENS / f"zh-only-{role}.png"))
+    return {title: latin for title, latin in found.items() if latin}
+
+
+def test_every_page_of_every_role_shows_only_chinese_in_the_browser(app_url, demo, role_users, browser):
+    found = {}
+    for role, username in sorted(role_users.items()):
+        context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+        page = context.new_page()
+        try:
+            sign_in(page, app_url, username)
+            found.update({f"{role}: {title}": latin for title, latin in _walk(page, role).items()})
+        finally:
+            context.close()
+    assert found == {}
