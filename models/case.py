@@ -112,6 +112,16 @@ class PauseKind(StrEnum):
     SUSPENSION = "suspension"  # 中止
 
 
+class NoticeMethod(StrEnum):
+    """How the petitioner was told (the reason for an extension, 第34条)."""
+
+    IN_PERSON = "in_person"  # 当面告知
+    LETTER = "letter"  # 书面告知 (信函)
+    PHONE = "phone"  # 电话告知
+    SMS = "sms"  # 短信告知
+    ONLINE = "online"  # 网上信访平台
+
+
 class UnitRole(StrEnum):
     LEAD = "lead"  # 主办
     ASSIST = "assist"  # 协办
@@ -179,6 +189,9 @@ class Case(SQLModel, table=True):
     dispute_settled_on: date | None = None
     extension_days: int = Field(default=0)
     extension_reason: str | None = Field(default=None, max_length=500)
+    extension_approved_on: date | None = None  # approved by the unit's head (第34条)
+    extension_notified_on: date | None = None  # the petitioner told the reason (第34条)
+    extension_notice: NoticeMethod | None = enum_field(NoticeMethod, nullable=True)  # how he was told
     paused_days: int = Field(default=0)  # calendar days of completed pauses in the current stage
     paused_since: date | None = None
     replied_on: date | None = None

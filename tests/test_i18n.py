@@ -20,6 +20,8 @@ ENUM_KINDS = {
     "party_role": models.PartyRole,
     "meeting": models.MeetingKind,
     "pause": models.PauseKind,
+    "stage": models.Stage,
+    "notice_method": models.NoticeMethod,
     "unit_role": models.UnitRole,
     "role": models.Role,
     "unit_kind": models.UnitKind,

@@ -12,7 +12,7 @@ from core.platform import db, timeutil
 from core.platform.errors import PetitionDeskError, StaleVersion, ValidationError
 from core.platform.validation import EARLIEST_DATE, text_limit
 from i18n import label, t
-from models import MeetingKind, Outcome, PauseKind, Route, Satisfaction
+from models import MeetingKind, NoticeMethod, Outcome, PauseKind, Route, Satisfaction
 from widgets.text import field_error, md
 from widgets.timeline import field_name
 
@@ -66,7 +66,14 @@ SPECS: dict[str, tuple[Input, ...]] = {
     ),
     "pause": (_choice("kind", PauseKind, "pause"), _date("on"), _area("reason")),
     "resume": (_date("on"), _NOTE),
-    "extend": (Input("days", "days"), _area("reason"), _date("approved_on")),
+    "extend": (
+        Input("days", "days"),
+        _area("reason"),
+        _date("approved_on"),
+        _date("notified_on"),
+        _choice("notified_by", NoticeMethod, "notice_method"),
+        _area("late_reason", optional=True),
+    ),
     "refer_mediation": (_date("on"), _NOTE),
     "return_from_mediation": (_date("on"), Input("agreed", "flag"), _area("note")),
     "record_meeting": (

@@ -299,8 +299,17 @@ def load_limits(session: Session) -> dict[str, StageLimit]:
     out = {}
     for stage in stages:
         default = settings.STAGE_DEFAULTS.get(stage, {"days": 0, "unit": CALENDAR})
-        out[stage] = _parse_limit(stage, values.get(f"stage.{stage}", default), default)
+        limit = _parse_limit(stage, values.get(f"stage.{stage}", default), default)
+        out[stage] = _within_the_law(stage, limit, settings.STATUTORY_MAXIMUM.get(stage))
     return out
+
+
+def _within_the_law(stage: str, limit: StageLimit, most: dict | None) -> StageLimit:
+    """Return the limit, or the statutory maximum when the setting exceeds it or counts other days."""
+    if most is None or (limit.unit == most["unit"] and limit.days <= most["days"]):
+        return limit
+    log.warning("setting stage.%s (%s) exceeds the statutory maximum: using %r", stage, limit, most)
+    return StageLimit(int(most["days"]), most["unit"])
 
 
 _COLUMNS = (

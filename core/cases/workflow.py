@@ -43,6 +43,7 @@ from models import (
     CaseUnit,
     Category,
     MeetingKind,
+    NoticeMethod,
     Outcome,
     PauseKind,
     Role,
@@ -63,6 +64,26 @@ BEFORE_REPLY = frozenset(
 )
 BEFORE_ACCEPTANCE = frozenset({S.REGISTERED, S.FORWARDED, S.ASSIGNED, S.OBJECTED})
 RESUMES_TO = {Stage.HANDLING: S.HANDLING, Stage.REVIEW: S.REVIEW_REQUESTED, Stage.REEXAM: S.REEXAM_REQUESTED}
+# The stage dates of a case in the order of its path: every new date is checked against all of them.
+HISTORY = (
+    "triaged_on",
+    "unit_received_on",
+    "objected_on",
+    "dispute_settled_on",
+    "accepted_on",
+    "declined_on",
+    "extension_notified_on",
+    "extension_approved_on",  # after the notice in this list: a tie names the approval
+    "replied_on",
+    "reply_received_on",
+    "rated_on",
+    "closed_on",
+    "review_requested_on",
+    "review_decided_on",
+    "review_decision_received_on",
+    "reexam_requested_on",
+    "reexam_decided_on",
+)
 CASE_FIELDS = tuple(
     c.name
     for c in Case.__table__.columns
@@ -213,6 +234,11 @@ class _Step:
         self.session, self.actor, self.case, self.version, self.action = session, actor, case, version, action
         self.before = audit.snapshot(case, CASE_FIELDS)
 
+    def date(self, errors: Errors, field: str, value: date | None) -> None:
+        """Check a new date of the case: given, not in the future, not before anything its record holds."""
+        latest, latest_field = latest_date(self.session, self.case)
+        errors.date(field, value, after=latest, after_field=latest_field)
+
     def finish(
         self, *, note: str | None = None, extra: dict | None = None, object_type: str = "case", object_id=None
     ) -> Case:
@@ -266,6 +292,25 @@ def _step(
         raise
 
 
+def latest_date(session: Session, case: Case) -> tuple[date, str]:
+    """Return the latest day the case's record holds (stage dates and pauses) and the field that holds it.
+
+    A new stage date may not lie before it, so the record never says that something happened before what
+    it followed (a reply inside a pause, a withdrawal before the pause it ends, a reply before its extension).
+    """
+    found = (case.received_on, "received_on")
+    for name in HISTORY:
+        value = getattr(case, name)
+        if value is not None and value >= found[0]:
+            found = (value, name)
+    stmt = select(CasePause.started_on, CasePause.ended_on).where(CasePause.case_id == case.id)
+    for started, ended in session.exec(stmt).all():
+        for value, name in ((started, "pause_started_on"), (ended, "pause_ended_on")):
+            if value is not None and value >= found[0]:
+                found = (value, name)
+    return found
+
+
 def _bump_version(session: Session, case: Case, version: int) -> None:
     """Raise StaleVersion unless the row still has `version`; the UPDATE's WHERE makes it race-safe."""
     table = Case.__table__
@@ -308,13 +353,11 @@ def _window_end(session: Session, stage: str, start: date) -> date:
     return clock.stage_due(clock.load_calendar(session), clock.load_limits(session), stage, start).on
 
 
-def _check_request(
-    session: Session, requested_on: date, received: date | None, received_field: str, window: str
-) -> None:
+def _check_request(step: _Step, requested_on: date, received: date, window: str) -> None:
     """Refuse a petitioner's request dated before he received the decision or after his 30-day window."""
     errors = Errors()
-    errors.date("requested_on", requested_on, after=received, after_field=received_field)
-    if not errors.errors and requested_on > (end := _window_end(session, window, received)):
+    step.date(errors, "requested_on", requested_on)
+    if not errors.errors and requested_on > (end := _window_end(step.session, window, received)):
         if window == Stage.REVIEW_REQUEST:
             message = t("workflow.error.review_window", date=end, received=received)
         else:
@@ -363,10 +406,14 @@ def _set_units(session: Session, case: Case, lead_unit_id: int, assists: list[in
     case.lead_unit_id = lead_unit_id
 
 
+def _open_pause(session: Session, case: Case) -> CasePause | None:
+    stmt = select(CasePause).where(CasePause.case_id == case.id, CasePause.ended_on.is_(None))
+    return session.exec(stmt.order_by(CasePause.id.desc())).first()
+
+
 def _end_open_pause(session: Session, case: Case, on: date) -> int:
     """End the running pause on `on`; return the calendar days the clock stood still."""
-    stmt = select(CasePause).where(CasePause.case_id == case.id, CasePause.ended_on.is_(None))
-    pause = session.exec(stmt.order_by(CasePause.id.desc())).first()
+    pause = _open_pause(session, case)
     if pause is None:
         return 0
     pause.ended_on = on
@@ -425,7 +472,7 @@ def _triage(
 ) -> Case:
     with _step(session, actor, case_id, version, action, note=note) as step:
         case, errors = step.case, Errors()
-        errors.date("on", on, after=case.received_on, after_field="received_on")
+        step.date(errors, "on", on)
         assists = _check_units(session, errors, lead_unit_id, assisting)
         errors.raise_if_any()
         _set_units(session, case, lead_unit_id, assists, on)
@@ -458,7 +505,7 @@ def route_out(
         elif case.category != Category.COMPLAINT:
             errors.add("route", t("workflow.error.route_category"))
         errors.text("routed_to", routed_to)
-        errors.date("on", on, after=case.received_on, after_field="received_on")
+        step.date(errors, "on", on)
         errors.raise_if_any()
         _end_open_pause(session, case, on)
         case.status, case.route, case.routed_to, case.closed_on = S.ROUTED_OUT, route, routed_to.strip(), on
@@ -473,7 +520,7 @@ def merge(
     """Merge the case into another case about the same matter."""
     with _step(session, actor, case_id, version, "merge", note=note) as step:
         case, errors = step.case, Errors()
-        errors.date("on", on, after=case.received_on, after_field="received_on")
+        step.date(errors, "on", on)
         target = _other_case(session, actor, errors, "into_case_id", into_case_id, case)
         if target is not None and (target.status in {S.MERGED, S.INVALID, S.WITHDRAWN}):
             errors.add("into_case_id", t("workflow.error.merge_target", number=target.number))
@@ -512,7 +559,7 @@ def withdraw(session: Session, actor: User, case_id: int, version: int, *, on: d
 def _end(session: Session, actor: User, case_id: int, version: int, action: str, status, on, reason) -> Case:
     with _step(session, actor, case_id, version, action) as step:
         case, errors = step.case, Errors()
-        errors.date("on", on, after=case.received_on, after_field="received_on")
+        step.date(errors, "on", on)
         errors.text("reason", reason)
         errors.raise_if_any()
         _end_open_pause(session, case, on)
@@ -530,7 +577,7 @@ def accept(
     """Accept the case (受理告知); the handling clock (60 days, 第34条) starts."""
     with _step(session, actor, case_id, version, "accept", note=note) as step:
         case, errors = step.case, Errors()
-        errors.date("notice_date", notice_date, after=case.unit_received_on, after_field="unit_received_on")
+        step.date(errors, "notice_date", notice_date)
         errors.raise_if_any()
         case.status, case.accepted_on = S.HANDLING, notice_date
         _set_stage(session, case, Stage.HANDLING, notice_date)
@@ -543,7 +590,7 @@ def raise_objection(
     """Object that the unit is not responsible (受理争议); allowed only within the objection window."""
     with _step(session, actor, case_id, version, "raise_objection") as step:
         case, errors = step.case, Errors()
-        errors.date("on", on, after=case.unit_received_on, after_field="unit_received_on")
+        step.date(errors, "on", on)
         errors.text("reason", reason)
         if not errors.errors and on > (end := _window_end(session, Stage.OBJECTION, case.unit_received_on)):
             errors.add("on", t("workflow.error.objection_window", date=end))
@@ -568,7 +615,7 @@ def decline(
     and where to turn instead; the case leaves the petition track."""
     with _step(session, actor, case_id, version, "decline", note=note) as step:
         case, errors = step.case, Errors()
-        errors.date("on", on, after=case.unit_received_on, after_field="unit_received_on")
+        step.date(errors, "on", on)
         if "on" not in errors.errors and case.due_on is not None and on > case.due_on:
             errors.add("on", t("workflow.error.decline_late", date=case.due_on))
         errors.text("reason", reason)
@@ -596,7 +643,7 @@ def settle_dispute(
     with _step(session, actor, case_id, version, "settle_dispute") as step:
         case, errors = step.case, Errors()
         decision = _enum(errors, "decision", DisputeDecision, decision)
-        errors.date("on", on, after=case.objected_on, after_field="objected_on")
+        step.date(errors, "on", on)
         errors.text("note", note)
         if decision == DisputeDecision.REASSIGN:
             assists = _check_units(session, errors, lead_unit_id, assisting_unit_ids)
@@ -621,8 +668,10 @@ def pause(
     with _step(session, actor, case_id, version, "pause") as step:
         case, errors = step.case, Errors()
         kind = _enum(errors, "kind", PauseKind, kind)
-        errors.date("on", on, after=case.stage_started_on, after_field="stage_started_on")
+        step.date(errors, "on", on)  # after the end of every earlier pause: pauses never overlap
         errors.text("reason", reason)
+        if _open_pause(session, case) is not None:
+            errors.add("on", t("workflow.error.pause_open"))
         errors.raise_if_any()
         session.add(
             CasePause(case_id=case.id, kind=kind, stage=case.stage, started_on=on, reason=reason.strip())
@@ -636,7 +685,7 @@ def resume(session: Session, actor: User, case_id: int, version: int, *, on: dat
     """Restart the clock; the paused calendar days push the due date back."""
     with _step(session, actor, case_id, version, "resume", note=note) as step:
         case, errors = step.case, Errors()
-        errors.date("on", on, after=case.paused_since, after_field="paused_since")
+        step.date(errors, "on", on)
         errors.raise_if_any()
         days = _end_open_pause(session, case, on)
         case.paused_days += days
@@ -646,22 +695,55 @@ def resume(session: Session, actor: User, case_id: int, version: int, *, on: dat
 
 
 def extend(
-    session: Session, actor: User, case_id: int, version: int, *, days: int, reason: str, approved_on: date
+    session: Session,
+    actor: User,
+    case_id: int,
+    version: int,
+    *,
+    days: int,
+    reason: str,
+    approved_on: date,
+    notified_on: date,
+    notified_by: NoticeMethod | str,
+    late_reason: str | None = None,
 ) -> Case:
-    """Extend the handling limit once, by at most 30 days, approved by the unit's head (第34条)."""
+    """Extend the handling limit once, by at most 30 days, approved by the unit's head before the limit
+    expires, the petitioner told the reason (第34条: when and how is recorded).
+
+    Recorded after the limit has passed it is refused whatever approval date is typed; an administrator may
+    still record it with `late_reason`, which the event keeps.
+    """
     with _step(session, actor, case_id, version, "extend") as step:
         case, errors = step.case, Errors()
         most = clock.load_limits(session)[Stage.EXTENSION].days
-        if not isinstance(days, int) or not 1 <= days <= most:
+        if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= most:
             errors.add("days", t("workflow.error.extension_days", max=most))
         errors.text("reason", reason)
-        errors.date("approved_on", approved_on, after=case.accepted_on, after_field="accepted_on")
+        step.date(errors, "approved_on", approved_on)
         if "approved_on" not in errors.errors and case.due_on and approved_on > case.due_on:
             errors.add("approved_on", t("workflow.error.extension_late", date=case.due_on))
+        late = _late_extension(errors, actor, case, late_reason)
+        notified_by = _enum(errors, "notified_by", NoticeMethod, notified_by)
+        if "approved_on" not in errors.errors:
+            errors.date("notified_on", notified_on, after=approved_on, after_field="approved_on")
         errors.raise_if_any()
         case.extension_days, case.extension_reason = days, reason.strip()
+        case.extension_approved_on, case.extension_notified_on = approved_on, notified_on
+        case.extension_notice = notified_by
         _refresh_due(session, case)
-        return step.finish(note=reason)
+        return step.finish(note=reason, extra={"late_override": late_reason.strip()} if late else None)
+
+
+def _late_extension(errors: Errors, actor: User, case: Case, late_reason: str | None) -> bool:
+    """Return whether the extension is recorded after the handling limit passed (an administrator's override)."""
+    today = timeutil.today()
+    if case.due_on is None or today <= case.due_on:
+        return False
+    if Role(actor.role) != Role.ADMIN:
+        errors.add("approved_on", t("workflow.error.extension_recorded_late", date=case.due_on))
+    else:
+        errors.text("late_reason", late_reason)
+    return True
 
 
 def refer_mediation(
@@ -670,7 +752,7 @@ def refer_mediation(
     """Refer the case to the mediation centre (调解优先); the petition clock keeps running."""
     with _step(session, actor, case_id, version, "refer_mediation", note=note) as step:
         case, errors = step.case, Errors()
-        errors.date("on", on, after=case.stage_started_on or case.received_on, after_field="stage_started_on")
+        step.date(errors, "on", on)
         errors.raise_if_any()
         case.status = S.MEDIATING
         return step.finish(note=note, extra={"referred_on": on})
@@ -756,7 +838,7 @@ def reply(
     """Reply with a 信访处理意见书: the outcome and its summary; optionally the day the petitioner got it."""
     with _step(session, actor, case_id, version, "reply") as step:
         case, errors = step.case, Errors()
-        errors.date("replied_on", replied_on, after=case.accepted_on, after_field="accepted_on")
+        step.date(errors, "replied_on", replied_on)
         outcome = _enum(errors, "outcome", Outcome, outcome)
         errors.text("summary", summary)
         if delivered_on is not None:
@@ -773,8 +855,7 @@ def record_delivery(session: Session, actor: User, case_id: int, version: int, *
     with _step(session, actor, case_id, version, "record_delivery") as step:
         case, errors = step.case, Errors()
         target = _delivery_field(case)
-        sent = "replied_on" if target == "reply_received_on" else "review_decided_on"
-        errors.date("delivered_on", delivered_on, after=getattr(case, sent), after_field=sent)
+        step.date(errors, "delivered_on", delivered_on)
         errors.raise_if_any()
         setattr(case, target, delivered_on)
         return step.finish()
@@ -793,7 +874,7 @@ def rate(
     with _step(session, actor, case_id, version, "rate") as step:
         case, errors = step.case, Errors()
         satisfaction = _enum(errors, "satisfaction", Satisfaction, satisfaction)
-        errors.date("rated_on", rated_on, after=case.replied_on, after_field="replied_on")
+        step.date(errors, "rated_on", rated_on)
         errors.raise_if_any()
         case.status, case.satisfaction, case.rated_on = S.RATED, satisfaction, rated_on
         return step.finish()
@@ -803,15 +884,15 @@ def close(session: Session, actor: User, case_id: int, version: int, *, closed_o
     """Close the case (办结); a first petition without all three meetings is closed but flagged."""
     with _step(session, actor, case_id, version, "close", note=note) as step:
         case, errors = step.case, Errors()
-        previous = "review_decided_on" if case.status == S.REVIEWED else "rated_on"
-        errors.date("closed_on", closed_on, after=getattr(case, previous), after_field=previous)
+        step.date(errors, "closed_on", closed_on)
         errors.raise_if_any()
         missing = missing_meetings(session, case)
-        case.status, case.closed_on = S.CLOSED, closed_on
+        first = case.closed_on is None
+        case.status, case.closed_on = S.CLOSED, case.closed_on or closed_on  # the indicators count the first
         _set_stage(session, case, None, None)
-        extra = (
-            {"meetings_incomplete": True, "missing_meetings": [m.value for m in missing]} if missing else {}
-        )
+        extra = {} if first else {"closed_again_on": closed_on}  # a later close stays in the history
+        if missing:
+            extra |= {"meetings_incomplete": True, "missing_meetings": [m.value for m in missing]}
         return step.finish(note=note, extra=extra)
 
 
@@ -824,9 +905,7 @@ def request_review(
     """Record the petitioner's review request (复查), refused outside 30 days from receiving the reply."""
     with _step(session, actor, case_id, version, "request_review", note=note) as step:
         case = step.case
-        _check_request(
-            session, requested_on, case.reply_received_on, "reply_received_on", Stage.REVIEW_REQUEST
-        )
+        _check_request(step, requested_on, case.reply_received_on, Stage.REVIEW_REQUEST)
         case.status, case.review_requested_on = S.REVIEW_REQUESTED, requested_on
         _set_stage(session, case, Stage.REVIEW, requested_on)
         return step.finish(note=note)
@@ -846,9 +925,7 @@ def decide_review(
     """Record the review decision (复查意见) and optionally the day the petitioner received it."""
     with _step(session, actor, case_id, version, "decide_review") as step:
         case, errors = step.case, Errors()
-        errors.date(
-            "decided_on", decided_on, after=case.review_requested_on, after_field="review_requested_on"
-        )
+        step.date(errors, "decided_on", decided_on)
         outcome = _enum(errors, "outcome", Outcome, outcome)
         errors.text("summary", summary)
         if delivered_on is not None:
@@ -866,8 +943,7 @@ def request_reexam(
     """Record a re-examination request (复核), refused outside 30 days from receiving the review decision."""
     with _step(session, actor, case_id, version, "request_reexam", note=note) as step:
         case = step.case
-        received = case.review_decision_received_on
-        _check_request(session, requested_on, received, "review_decision_received_on", Stage.REEXAM_REQUEST)
+        _check_request(step, requested_on, case.review_decision_received_on, Stage.REEXAM_REQUEST)
         case.status, case.reexam_requested_on = S.REEXAM_REQUESTED, requested_on
         _set_stage(session, case, Stage.REEXAM, requested_on)
         return step.finish(note=note)
@@ -886,9 +962,7 @@ def decide_reexam(
     """Record the re-examination decision; the matter ends and is not accepted again (第36条第3款)."""
     with _step(session, actor, case_id, version, "decide_reexam") as step:
         case, errors = step.case, Errors()
-        errors.date(
-            "decided_on", decided_on, after=case.reexam_requested_on, after_field="reexam_requested_on"
-        )
+        step.date(errors, "decided_on", decided_on)
         outcome = _enum(errors, "outcome", Outcome, outcome)
         errors.text("summary", summary)
         errors.raise_if_any()

@@ -25,6 +25,12 @@ STAGE_DEFAULTS: dict[str, dict] = {
     Stage.LETTER_REPLY: {"days": 10, "unit": "working"},
 }
 
+# The law's own maxima: a setting may lower them, never raise them (a longer or differently counted value is
+# ignored). 第34条: an extension is at most 30 days.
+STATUTORY_MAXIMUM: dict[str, dict] = {
+    Stage.EXTENSION: {"days": 30, "unit": "calendar"},
+}
+
 OTHER_DEFAULTS: dict[str, object] = {
     "alert.yellow_working_days": 3,
     "auth.session_hours": 8,

@@ -384,6 +384,20 @@ def test_load_limits_reads_settings_and_defaults_fill_gaps(session):
     assert set(STAGE_DEFAULTS) <= set(limits)
 
 
+@pytest.mark.parametrize(
+    ("setting", "limit"),
+    [
+        ({"days": 20, "unit": "calendar"}, StageLimit(20, "calendar")),  # lowered: the office's stricter rule
+        ({"days": 45, "unit": "calendar"}, StageLimit(30, "calendar")),  # raised: 第34条 caps it at 30 days
+        ({"days": 30, "unit": "working"}, StageLimit(30, "calendar")),  # 30 working days are ~6 weeks: capped
+    ],
+)
+def test_a_setting_may_lower_the_extension_but_never_raise_it_above_30_days(session, setting, limit):
+    session.get(Setting, "stage.extension").value = json.dumps(setting)
+    session.commit()
+    assert clock.load_limits(session)["extension"] == limit
+
+
 def test_recompute_open_cases_refreshes_changed_cases_without_committing(session):
     stale = add_case(session, stage="triage", stage_started_on=D(2025, 9, 20), due_on=D(2025, 10, 5))
     right = add_case(session, stage="objection", stage_started_on=D(2025, 10, 9), due_on=D(2025, 10, 15))

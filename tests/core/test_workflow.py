@@ -13,7 +13,7 @@ from core.cases import workflow
 from core.cases.status import is_ended, petition_track_closed
 from core.cases.workflow import TRANSITIONS, available_actions, missing_meetings
 from core.platform.errors import IllegalTransition, NotFound, PermissionDenied, StaleVersion, ValidationError
-from core.platform.timeutil import to_local, today
+from core.platform.timeutil import REFERENCE_DATE_ENV, to_local, today
 from models import Case, CaseEvent, CasePause, CaseStatus, CaseUnit, Category, Role, UnitRole, User
 from tests.factories import START, act, case_in_status, inputs, make_unit, make_user, register
 
@@ -426,16 +426,41 @@ def test_a_resume_cannot_predate_the_pause(session):
     assert err.value.errors == {"on": "办理日期不能早于中止日期（2025-03-10）。"}
 
 
-def test_one_extension_of_at_most_thirty_days_with_a_reason(session):
+def test_one_extension_of_at_most_thirty_days_with_a_reason_told_to_the_petitioner(session, monkeypatch):
     admin = make_user(session, Role.ADMIN)
     case = handling_since(session, admin, date(2025, 3, 5))
+    monkeypatch.setenv(REFERENCE_DATE_ENV, "2025-05-06")  # recorded on the last day of the limit
     with pytest.raises(ValidationError) as err:
-        act(session, admin, case, "extend", days=31, reason="", approved_on=date(2025, 5, 7))
+        act(
+            session,
+            admin,
+            case,
+            "extend",
+            days=31,
+            reason="",
+            approved_on=date(2025, 5, 7),
+            notified_on=date(2025, 5, 1),
+            notified_by="fax",
+        )
     assert err.value.errors == {
         "days": "延期天数应为1至30天（第34条）。",
         "reason": "请填写理由。",
-        "approved_on": "延期须在办理期限（2025-05-06）届满前批准。",
+        "approved_on": "批准日期不能晚于今天（2025-05-06）。",
+        "notified_by": "告知方式的值无效。",
     }
+    with pytest.raises(ValidationError) as err:
+        act(
+            session,
+            admin,
+            case,
+            "extend",
+            days=30,
+            reason="涉及多个部门",
+            approved_on=date(2025, 4, 30),
+            notified_on=date(2025, 4, 29),
+            notified_by="letter",
+        )
+    assert err.value.errors == {"notified_on": "告知信访人日期不能早于批准日期（2025-04-30）。"}
     case = act(
         session,
         admin,
@@ -444,12 +469,55 @@ def test_one_extension_of_at_most_thirty_days_with_a_reason(session):
         days=30,
         reason="涉及多个部门，情况复杂",
         approved_on=date(2025, 4, 30),
+        notified_on=date(2025, 5, 2),
+        notified_by="letter",
     )
     # counted from the lawful end Tue 2025-05-06: + 30 days = Thu 2025-06-05
     assert (case.extension_days, case.due_on) == (30, date(2025, 6, 5))
+    assert (case.extension_approved_on, case.extension_notified_on, case.extension_notice) == (
+        date(2025, 4, 30), date(2025, 5, 2), "letter"
+    )  # fmt: skip
+    assert "late_override" not in events(session, case)[-1].after
     with pytest.raises(IllegalTransition) as err:
-        act(session, admin, case, "extend", days=5, reason="再延", approved_on=date(2025, 5, 8))
+        act(session, admin, case, "extend", **inputs("extend", date(2025, 5, 6)))
     assert err.value.message == "本案已延期一次，不得再次延期（第34条）。"
+
+
+def test_an_extension_recorded_after_the_limit_is_refused_unless_an_administrator_gives_a_reason(
+    session, monkeypatch
+):
+    admin, unit = make_user(session, Role.ADMIN), make_unit(session)
+    case = act(
+        session,
+        admin,
+        assigned_on(session, admin, unit, date(2025, 3, 4)),
+        "accept",
+        notice_date=date(2025, 3, 5),
+    )
+    handler = make_user(session, Role.HANDLER, unit=unit)
+    # due Tue 2025-05-06; recorded on 05-20, two weeks late, with an approval dated on the deadline
+    monkeypatch.setenv(REFERENCE_DATE_ENV, "2025-05-20")
+    late = {"days": 10, "reason": "情况复杂", "approved_on": date(2025, 5, 6)}
+    late |= {"notified_on": date(2025, 5, 6), "notified_by": "phone"}
+    with pytest.raises(ValidationError) as err:
+        act(session, handler, case, "extend", **late)
+    assert err.value.errors == {
+        "approved_on": "办理期限已于2025-05-06届满，不能再登记延期（第34条：延期须在期限届满前批准并告知信访人）；"
+        "确需补录的，由系统管理员填写补录理由。"
+    }
+    with pytest.raises(ValidationError) as err:
+        act(session, handler, case, "extend", **late, late_reason="补录")  # only an administrator may
+    assert list(err.value.errors) == ["approved_on"]
+    with pytest.raises(ValidationError) as err:
+        act(session, admin, case, "extend", **late)
+    assert err.value.errors == {"late_reason": "请填写补录理由（期限届满后，仅管理员）。"}
+    case = act(session, admin, case, "extend", **late, late_reason="纸质审批单05-06已签批，系统故障未录入")
+    # 2025-05-06 + 10 days = Fri 05-16
+    assert (case.extension_days, case.due_on) == (10, date(2025, 5, 16))
+    event = events(session, case)[-1]
+    assert (event.action, event.actor_id, event.after["late_override"]) == (
+        "extend", admin.id, "纸质审批单05-06已签批，系统故障未录入"
+    )  # fmt: skip
 
 
 def test_mediation_keeps_the_clock_running_and_returns_the_case_where_it_was(session):
@@ -704,3 +772,27 @@ def test_the_sql_of_closed_on_the_petition_track_counts_the_closed_case_not_the_
     closed, declined = case_in_status(session, S.CLOSED, actor=admin), case_in_status(session, S.DECLINED)
     stmt = select(Case.id).where(Case.id.in_([closed.id, declined.id]), petition_track_closed_clause())
     assert session.exec(stmt).all() == [closed.id]
+
+
+# --- dates that cannot contradict each other ------------------------------------------------------
+
+
+def test_a_second_close_after_a_review_keeps_the_first_close_date_and_records_the_second(session):
+    admin = make_user(session, Role.ADMIN)
+    case = case_in_status(session, S.REVIEWED, actor=admin)  # closed START + 9, review decided START + 11
+    case = act(session, admin, case, "close", closed_on=START + timedelta(days=12))
+    assert (case.status, case.closed_on) == (S.CLOSED, START + timedelta(days=9))
+    first, second = events(session, case, "close")
+    assert "closed_again_on" not in first.after
+    assert (second.after["status"], second.after["closed_again_on"]) == ("closed", "2025-03-15")
+
+
+def test_two_pauses_one_after_the_other_stop_the_clock_for_their_own_days(session):
+    admin = make_user(session, Role.ADMIN)
+    case = handling_since(session, admin, date(2025, 3, 5))
+    case = act(session, admin, case, "pause", kind="hearing", on=date(2025, 3, 10), reason="听证")
+    case = act(session, admin, case, "resume", on=date(2025, 3, 20))
+    case = act(session, admin, case, "pause", kind="suspension", on=date(2025, 3, 20), reason="鉴定")
+    case = act(session, admin, case, "resume", on=date(2025, 3, 21))
+    # 10 + 1 = 11 days: 2025-03-05 + 11 = 03-16, + 60 days = Thu 2025-05-15
+    assert (case.paused_days, case.due_on) == (11, date(2025, 5, 15))

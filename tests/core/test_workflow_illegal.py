@@ -7,6 +7,7 @@ Labour Day 05-01..05.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -15,8 +16,8 @@ import pytest
 from sqlmodel import Session, func, select
 
 from core.platform.errors import IllegalTransition, PetitionDeskError, ValidationError
-from models import Case, CaseEvent, Role, Route, Unit, User
-from tests.factories import START, act, make_unit, make_user, register
+from models import Case, CaseEvent, Role, Route, Setting, Unit, User
+from tests.factories import START, act, inputs, make_unit, make_user, register
 
 D = timedelta
 
@@ -28,9 +29,10 @@ class World:
         self.session = session
         self.admin: User = make_user(session, Role.ADMIN)
         self.unit: Unit = make_unit(session)
+        self.handler: User = make_user(session, Role.HANDLER, unit=self.unit)
 
-    def act(self, case: Case, action: str, **kwargs):
-        return act(self.session, self.admin, case, action, **kwargs)
+    def act(self, case: Case, action: str, *, actor: str = "admin", **kwargs):
+        return act(self.session, getattr(self, actor), case, action, **kwargs)
 
     def registered(self, **overrides) -> Case:
         return register(self.session, self.admin, **overrides)
@@ -44,6 +46,19 @@ class World:
         """Accepted on `accepted` (START + 2 = Wed 03-05: 60 days end Sun 05-04 in Labour Day, due Tue 05-06)."""
         return self.act(self.assigned(), "accept", notice_date=accepted)
 
+    def paused(self, since: date, until: date | None = None) -> Case:
+        """Handling, paused from `since` (and resumed on `until`)."""
+        case = self.act(self.handling(), "pause", kind="hearing", on=since, reason="组织听证")
+        return self.act(case, "resume", on=until) if until else case
+
+    def extended(self, approved: date) -> Case:
+        """Handling, extended by 15 days approved (and told to the petitioner) on `approved`."""
+        return self.act(self.handling(), "extend", **inputs("extend", approved))
+
+    def setting(self, key: str, value) -> None:
+        self.session.get(Setting, key).value = json.dumps(value)
+        self.session.commit()
+
 
 @dataclass(frozen=True)
 class Row:
@@ -56,6 +71,7 @@ class Row:
     inputs: Callable[[World, Case], dict]
     error: type[PetitionDeskError]
     expected: str | dict[str, str]  # the message, or the field errors
+    actor: str = "admin"  # who tries it: "admin" or "handler" (of the lead unit)
 
 
 ROWS = [
@@ -105,6 +121,90 @@ ROWS = [
         ValidationError,
         {"route": "请选择诉讼、仲裁、党员申诉、行政程序或申请查处等法定途径（第1至5类）。"},
     ),
+    Row(
+        "a second pause starts inside the first one",
+        4,
+        # 03-10..03-20 and then 03-11..03-21 would stop the clock 20 days for 11 days of pause
+        lambda w: w.paused(date(2025, 3, 10), until=date(2025, 3, 20)),
+        "pause",
+        lambda w, c: {"kind": "suspension", "on": date(2025, 3, 11), "reason": "等待鉴定"},
+        ValidationError,
+        {"on": "办理日期不能早于恢复计时日期（2025-03-20）。"},
+    ),
+    Row(
+        "a second pause while the first is open",
+        4,
+        lambda w: w.paused(date(2025, 3, 10)),
+        "pause",
+        lambda w, c: {"kind": "suspension", "on": date(2025, 3, 12), "reason": "等待鉴定"},
+        IllegalTransition,
+        "案件当前状态为“已中止”，不能“中止计时”。",
+    ),
+    Row(
+        "a handler records an extension weeks after the limit with an approval dated on it",
+        4,
+        # accepted 03-05, due Tue 05-06; the suite's today (2026-09-28) is long after it
+        lambda w: w.handling(),
+        "extend",
+        lambda w, c: {
+            "days": 30,
+            "reason": "情况复杂",
+            "approved_on": date(2025, 5, 6),
+            "notified_on": date(2025, 5, 6),
+            "notified_by": "phone",
+        },
+        ValidationError,
+        {
+            "approved_on": "办理期限已于2025-05-06届满，不能再登记延期（第34条：延期须在期限届满前批准并告知信访人）；"
+            "确需补录的，由系统管理员填写补录理由。"
+        },
+        actor="handler",
+    ),
+    Row(
+        "an extension of 45 days because an administrator raised the setting",
+        4,
+        lambda w: (w.setting("stage.extension", {"days": 45, "unit": "calendar"}), w.handling())[1],
+        "extend",
+        lambda w, c: inputs("extend", date(2025, 5, 1)) | {"days": 45},
+        ValidationError,
+        {"days": "延期天数应为1至30天（第34条）。"},
+    ),
+    Row(
+        "a reply dated inside a pause",
+        7,
+        lambda w: w.paused(date(2025, 3, 10), until=date(2025, 3, 20)),
+        "reply",
+        lambda w, c: {"replied_on": date(2025, 3, 15), "outcome": "support", "summary": "支持"},
+        ValidationError,
+        {"replied_on": "答复日期不能早于恢复计时日期（2025-03-20）。"},
+    ),
+    Row(
+        "a reply dated before the extension it relies on",
+        7,
+        lambda w: w.extended(date(2025, 5, 1)),
+        "reply",
+        lambda w, c: {"replied_on": date(2025, 4, 28), "outcome": "support", "summary": "支持"},
+        ValidationError,
+        {"replied_on": "答复日期不能早于延期批准日期（2025-05-01）。"},
+    ),
+    Row(
+        "a withdrawal dated before the pause it ends",
+        7,
+        lambda w: w.paused(date(2025, 3, 10)),
+        "withdraw",
+        lambda w, c: {"on": date(2025, 3, 8), "reason": "信访人撤回"},
+        ValidationError,
+        {"on": "办理日期不能早于中止日期（2025-03-10）。"},
+    ),
+    Row(
+        "an acceptance dated before the unit received the case",
+        7,
+        lambda w: w.assigned(),
+        "accept",
+        lambda w, c: {"notice_date": START},
+        ValidationError,
+        {"notice_date": "受理告知日期不能早于单位收到日期（2025-03-04）。"},
+    ),
 ]
 
 
@@ -118,7 +218,7 @@ def test_an_unlawful_path_is_refused_and_writes_nothing(session, row: Row):
     case = row.setup(world)
     version, status, events = case.version, case.status, _events(session, case)
     with pytest.raises(row.error) as err:
-        world.act(case, row.action, **row.inputs(world, case))
+        world.act(case, row.action, actor=row.actor, **row.inputs(world, case))
     if isinstance(row.expected, dict):
         assert err.value.errors == row.expected
     else:
