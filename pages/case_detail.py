@@ -82,7 +82,13 @@ def _content(file: case_file.CaseFile, user) -> None:
         )
         st.text(case.reply_summary)
     if case.extension_days:
-        st.caption(t("casefile.extended", days=case.extension_days) + " · " + md(case.extension_reason))
+        told = ""
+        if case.extension_notified_on:
+            how = label("notice_method", case.extension_notice)
+            told = " · " + t("workflow.extension_told", date=fmt_date(case.extension_notified_on), how=how)
+        st.caption(
+            t("casefile.extended", days=case.extension_days) + " · " + md(case.extension_reason) + told
+        )
     _attachments(file, user)
 
 
