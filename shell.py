@@ -13,6 +13,7 @@ from core.bootstrap import prepare_database
 from core.platform import db, timeutil
 from i18n import DEFAULT_LANGUAGE, LANGUAGES, set_language, t
 from i18n.format import fmt_date
+from widgets import keyboard
 from widgets import session as session_widget
 from widgets.streamlit_text import replace_streamlit_english
 
@@ -169,6 +170,7 @@ def main() -> None:
     set_language(st.session_state[LANG_KEY])
     st.set_page_config(page_title=t("app.name"), page_icon=":material/account_balance:", layout="wide")
     replace_streamlit_english()
+    keyboard.install()
     _reference_date_notice()
     if user is None:
         pages = [session_widget.anonymous_page(), *session_widget.public_pages()]

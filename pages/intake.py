@@ -13,6 +13,7 @@ from i18n import t
 from models import Category, Route
 from widgets import intake_form as form
 from widgets import intake_sections as sections
+from widgets import keyboard
 from widgets import session as session_widget
 from widgets.case_table import case_link
 from widgets.guard import require_page
@@ -133,7 +134,8 @@ def _submit_bar(errs: form.FieldErrors) -> None:
 
 def render() -> None:
     user = require_page("case.register")
-    st.title(t("desk.intake.title"))
+    st.title(t("desk.intake.title"), anchor=False)
+    keyboard.focus_first(form.key_of("channel"))
     done = st.session_state.get(DONE)
     if done:
         _registered(done)

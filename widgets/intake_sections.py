@@ -71,7 +71,7 @@ def _leader(errs: form.FieldErrors, user) -> None:
 
 def people(errs: form.FieldErrors) -> None:
     """Show the petitioners, and for a group its size and representatives."""
-    st.subheader(t("desk.intake.people"))
+    st.subheader(t("desk.intake.people"), anchor=False)
     cols = st.columns(2)
     cols[0].checkbox(t("desk.intake.anonymous"), key=form.key_of("anonymous"))
     group = cols[1].toggle(t("desk.intake.group"), key=form.key_of("group"))
@@ -94,7 +94,7 @@ def people(errs: form.FieldErrors) -> None:
 
 def matter(errs: form.FieldErrors) -> None:
     """Show the legal category and route, the subject, title, content and request."""
-    st.subheader(t("desk.intake.matter"))
+    st.subheader(t("desk.intake.matter"), anchor=False)
     st.session_state.setdefault(form.key_of("category"), Category.COMPLAINT.value)
     cols = st.columns(3)
     with cols[0]:
@@ -111,16 +111,14 @@ def matter(errs: form.FieldErrors) -> None:
         extra = {} if name == "title" else {"height": 120 if name == "content" else 68}
         widget(form.label_of(name), key=form.key_of(name), max_chars=text_limit(name).max_len, **extra)
         errs.show(name)
-    st.checkbox(
-        t("desk.intake.confidential"),
-        key=form.key_of("confidential"),
-        help=t("desk.intake.confidential_help"),
-    )
+    # the help shows as a caption: a help icon would be one more Tab stop on the way to the next field
+    st.checkbox(t("desk.intake.confidential"), key=form.key_of("confidential"))
+    st.caption(t("desk.intake.confidential_help"))
 
 
 def place(errs: form.FieldErrors) -> None:
     """Show the street, community and grid pickers and the place where it happened."""
-    st.subheader(t("desk.intake.place"))
+    st.subheader(t("desk.intake.place"), anchor=False)
     place_picker(form.PREFIX)
     for name in ("street_id", "community_id", "grid_id"):
         errs.show(name)
@@ -132,13 +130,13 @@ def place(errs: form.FieldErrors) -> None:
 
 def files(errs: form.FieldErrors) -> None:
     """Show the uploader of scans, photos and audio."""
-    st.subheader(t("desk.intake.attachments"))
+    st.subheader(t("desk.intake.attachments"), anchor=False)
     st.file_uploader(
         t("desk.intake.files"),
         type=list(attachments.EXTENSIONS),
         accept_multiple_files=True,
         max_upload_size=attachments.MAX_BYTES // (1024 * 1024),
         key=uploader_key(),
-        help=t("desk.intake.files_help", max=attachments.MAX_BYTES // (1024 * 1024)),
     )
+    st.caption(t("desk.intake.files_help", max=attachments.MAX_BYTES // (1024 * 1024)))
     errs.show("attachments")

@@ -192,3 +192,58 @@ def test_every_page_of_every_role_shows_only_chinese_in_the_browser(app_url, dem
         finally:
             context.close()
     assert found == {}
+
+
+FOCUSED_JS = """() => { const e = document.activeElement;
+  return (e && (e.getAttribute('aria-label') || (e.labels && e.labels[0] && e.labels[0].innerText))) || '' }"""
+
+
+def _keys(page, *steps: str) -> None:
+    """Press keys and type text (a step with a ":" types what follows it), letting each rerun settle."""
+    for step in steps:
+        if step.startswith(":"):
+            page.keyboard.type(step[1:], delay=20)
+        else:
+            page.keyboard.press(step)
+        page.wait_for_timeout(400)
+
+
+def _focused(page, label: str) -> None:
+    """Wait until the cursor is in the field with this label."""
+    for _ in range(40):
+        if page.evaluate(FOCUSED_JS).endswith(label):
+            return
+        page.wait_for_timeout(250)
+    raise AssertionError(f"the cursor is in {page.evaluate(FOCUSED_JS)!r}, not in {label!r}")
+
+
+def test_a_visit_is_registered_from_the_keyboard_alone(app_url, demo, page):
+    """No mouse on the intake page: the cursor starts in the first field, Enter moves on, Ctrl+Enter registers."""
+    from playwright.sync_api import expect
+
+    sign_in(page, app_url)
+    page.goto(app_url + "/intake")
+    expect(page.locator(".st-key-pd_intake_submit")).to_be_visible(timeout=WAIT_MS)  # the whole form is drawn
+    page.wait_for_timeout(1000)
+    _focused(page, "信访渠道")
+    _keys(page, "Enter")  # 来访 as preset
+    _focused(page, "收到信访日期")  # today as preset, a date's segments count as one field
+    _keys(page, "Enter", "Enter", "Enter")  # past the date, 匿名信访 and 群体访
+    _focused(page, "姓名")
+    _keys(page, ":王建国", "Enter", ":11010519491231002X", "Enter", ":13812341234", "Enter")
+    _keys(page, ":重庆市江北区建新北路1号", "Enter")
+    expect(page.get_by_text("女，1949年12月31日出生")).to_be_visible(timeout=WAIT_MS)
+    _focused(page, "事项分类")
+    _keys(page, "Enter", "Enter", ":物业")  # category and route as preset; the subject picker filters
+    _keys(page, "Enter", "Enter")  # pick 物业纠纷, move on
+    _focused(page, "标题")
+    _keys(
+        page, ":小区电梯停运三个月无人维修", "Enter", ":电梯自今年起停运，物业推诿不修。", "Tab", ":修好电梯"
+    )
+    _focused(page, "诉求")
+    _keys(page, "Tab", "Tab", ":观音桥", "Enter", "Enter")  # past 保密; pick the street, move on
+    _focused(page, "社区/村")
+    _keys(page, "Control+Enter")
+    expect(page.get_by_text(re.compile(r"已登记，案件编号 JB-\d{4}-\d{6}。"))).to_be_visible(timeout=WAIT_MS)
+    SCREENS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENS / "intake-keyboard-registered.png"))
