@@ -5,14 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from core.accounts import users
-from core.platform import db, timeutil
+from core.platform import db
 from core.platform.errors import ValidationError
 from i18n import label, t
+from i18n.format import fmt_datetime
 from models import Unit
 from widgets import password
 from widgets import session as session_widget
 from widgets.guard import require_page
-from widgets.text import field_error
+from widgets.text import field_error, md
 
 ERRORS = "pd_account_errors"
 PASSWORD_CHANGED = "pd_password_changed"  # read by pages/sign_in.py after the old cookie stops working
@@ -40,11 +41,15 @@ def _facts(user) -> None:
     with db.session_scope() as session:
         unit = session.get(Unit, user.unit_id) if user.unit_id else None
         unit_name = unit.name if unit else t("auth.no_unit")
-    last = timeutil.to_local(user.last_login_at)
-    cols = st.columns(3)
-    cols[0].metric(t("auth.account_role"), label("role", user.role))
-    cols[1].metric(t("auth.account_unit"), unit_name)
-    cols[2].metric(t("auth.account_last_login"), last.strftime("%Y-%m-%d %H:%M") if last else "—")
+    facts = (
+        (t("auth.account_role"), label("role", user.role)),
+        (t("auth.account_unit"), unit_name),
+        (t("auth.account_last_login"), fmt_datetime(user.last_login_at) or "—"),
+    )
+    # label over value, the value wrapping: a metric cuts a long unit name off with "…"
+    for col, (name, value) in zip(st.columns([1, 2, 1.2]), facts, strict=True):
+        col.caption(name)
+        col.markdown(f"**{md(value)}**")
 
 
 def render() -> None:

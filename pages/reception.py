@@ -20,6 +20,16 @@ from models import Role
 from widgets.guard import require_page
 
 DEFAULT_DAYS = 30
+# Widths in px of the columns a leader reads first; they fit the 980 px of the main area at 1440 px, the rest scroll.
+WIDTHS = {
+    "number": 130,
+    "status": 100,
+    "title": 260,
+    "received": 120,
+    "channel": 90,
+    "outcome": 90,
+    "satisfaction": 90,
+}
 
 
 def render() -> None:
@@ -75,19 +85,21 @@ def _table(rows: list[reception.ReceptionRow]) -> None:
     if not rows:
         st.info(t("casefile.reception.empty"))
         return
-    frame = pd.DataFrame(
-        {
-            # the number links to the case file; "no" is only there for the link's text
-            t("casefile.reception.col_number"): [f"case?id={r.id}&no={r.number}" for r in rows],
-            t("casefile.reception.col_received"): [fmt_date(r.received_on) for r in rows],
-            t("casefile.reception.col_channel"): [label("channel", r.channel) for r in rows],
-            t("casefile.reception.col_title"): [r.title for r in rows],
-            t("casefile.reception.col_status"): [label("status", r.status) for r in rows],
-            t("casefile.reception.col_outcome"): [label("outcome", r.outcome) for r in rows],
-            t("casefile.reception.col_satisfaction"): [label("satisfaction", r.satisfaction) for r in rows],
-            t("casefile.reception.col_onsite"): [t("common.yes") if r.onsite_resolved else "" for r in rows],
-            t("casefile.reception.col_closed"): [fmt_date(r.closed_on) for r in rows],
-        }
+    columns = {
+        # the number links to the case file; "no" is only there for the link's text
+        "number": [f"case?id={r.id}&no={r.number}" for r in rows],
+        "status": [label("status", r.status) for r in rows],
+        "title": [r.title for r in rows],
+        "received": [fmt_date(r.received_on) for r in rows],
+        "channel": [label("channel", r.channel) for r in rows],
+        "outcome": [label("outcome", r.outcome) for r in rows],
+        "satisfaction": [label("satisfaction", r.satisfaction) for r in rows],
+        "onsite": [t("common.yes") if r.onsite_resolved else "" for r in rows],
+        "closed": [fmt_date(r.closed_on) for r in rows],
+    }
+    frame = pd.DataFrame({t(f"casefile.reception.col_{k}"): v for k, v in columns.items()})
+    config = {t(f"casefile.reception.col_{k}"): st.column_config.Column(width=w) for k, w in WIDTHS.items()}
+    config[t("casefile.reception.col_number")] = st.column_config.LinkColumn(
+        display_text=r"no=(.+)$", width=WIDTHS["number"]
     )
-    link = st.column_config.LinkColumn(display_text=r"no=(.+)$")
-    st.dataframe(frame, hide_index=True, column_config={t("casefile.reception.col_number"): link})
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=config)

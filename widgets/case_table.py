@@ -40,20 +40,25 @@ def date_format() -> str:
     return "YYYY年M月D日" if get_language() == "zh_CN" else "YYYY-MM-DD"
 
 
+# The key columns (UX.md) and their widths in px: with the row-picker column they fit the 980 px of the main
+# area at 1440 px with the sidebar open; the columns after them scroll.
+KEY_WIDTHS = {"number": 130, "status": 100, "due_on": 205, "title": 260, "petitioners": 85, "unit": 150}
+
+
 def _record(r: CaseRow, deadline: list[str]) -> dict:
-    """Return one table row: what a clerk scans first (number, status, deadline, title) on the left."""
+    """Return one table row: the key columns a clerk scans first on the left, the rest after them."""
     return {
         t("export.number"): r.number,
         t("export.status"): label("status", r.status),
         t("export.due_on"): deadline,
         t("export.title"): r.title,
         t("export.petitioners"): r.petitioners,
+        t("export.unit"): r.unit or "",
         t("export.subject"): label("subject", r.subject),
         t("export.channel"): label("channel", r.channel),
         t("export.received_on"): r.received_on,
         t("export.stage"): label("stage", r.stage) if r.stage else "",
         t("export.street"): r.street or "",
-        t("export.unit"): r.unit or "",
     }
 
 
@@ -85,11 +90,12 @@ def case_table(rows: list[CaseRow], today: date, cal, *, key: str) -> int | None
     """Show the cases as a table (deadline as a label coloured by alert); return the id of the row picked."""
     frame, colours = case_frame(rows, today, cal)
     config = {
-        t("export.received_on"): st.column_config.DateColumn(format=date_format()),
-        t("export.title"): st.column_config.TextColumn(width="large"),
-        # A read-only multiselect column shows each deadline as a coloured label, like the badge elsewhere.
-        t("export.due_on"): deadline_column(colours),
+        name: st.column_config.Column(width=w)
+        for name, w in ((t(f"export.{k}"), w) for k, w in KEY_WIDTHS.items())
     }
+    config[t("export.received_on")] = st.column_config.DateColumn(format=date_format())
+    # A read-only multiselect column shows each deadline as a coloured label, like the badge elsewhere.
+    config[t("export.due_on")] = deadline_column(colours, width=KEY_WIDTHS["due_on"])
     event = st.dataframe(
         frame,
         key=key,

@@ -14,8 +14,17 @@ def _reset(*keys: str) -> None:
         st.session_state[key] = None
 
 
-def _select(column, label_key: str, choices, key: str, on_change=None, args=()) -> int | None:
-    names = places.names(choices)
+def _short(names: dict[int, str], parent: str | None) -> dict[int, str]:
+    """Return the names without the parent's name before them ("华新村社区第1网格" → "第1网格" under that community)."""
+    if not parent:
+        return names
+    tail = {k: v.split(parent, 1)[1] if parent in v else v for k, v in names.items()}
+    return {k: tail[k] or v for k, v in names.items()}
+
+
+def _select(column, label_key: str, choices, key: str, on_change=None, args=(), parent=None) -> int | None:
+    # a 1/3-wide picker cuts a long name off at its end, where grids differ: show what the parents do not say
+    names = _short(places.names(choices), parent)
     if st.session_state.get(key) not in names:
         st.session_state[key] = None  # the parent changed, or a stale id from another database
     return column.selectbox(
@@ -38,5 +47,6 @@ def place_picker(prefix: str) -> tuple[int | None, int | None, int | None]:
         street = _select(cols[0], "desk.place.street", places.streets(session), keys[0], _reset, keys[1:])
         communities = places.communities(session, street)
         community = _select(cols[1], "desk.place.community", communities, keys[1], _reset, keys[2:])
-        grid = _select(cols[2], "desk.place.grid", places.grids(session, community), keys[2])
+        parent = places.names(communities).get(community)
+        grid = _select(cols[2], "desk.place.grid", places.grids(session, community), keys[2], parent=parent)
     return street, community, grid

@@ -247,3 +247,41 @@ def test_a_visit_is_registered_from_the_keyboard_alone(app_url, demo, page):
     expect(page.get_by_text(re.compile(r"已登记，案件编号 JB-\d{4}-\d{6}。"))).to_be_visible(timeout=WAIT_MS)
     SCREENS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENS / "intake-keyboard-registered.png"))
+
+
+# Text in the main area cut off at its end: an ellipsis that hides something, or a picker's value too wide.
+CUT_JS = """() => [...document.querySelectorAll('[data-testid=stMain] *')].filter(e => {
+    const s = getComputedStyle(e);
+    if (e.matches('input[role=combobox]')) return e.value && e.scrollWidth > e.clientWidth + 1;
+    return s.textOverflow === 'ellipsis' && e.textContent.trim() && e.scrollWidth > e.clientWidth + 1;
+  }).map(e => (e.value || e.textContent).trim().slice(0, 40))"""
+
+
+def test_at_1440_px_the_key_columns_unit_names_and_grids_are_not_cut_off(app_url, demo, role_users, page):
+    from playwright.sync_api import expect
+
+    from tests.pages.test_cases import MAIN_WIDTH_AT_1440, PICKER_COLUMN
+    from widgets.case_table import KEY_WIDTHS
+
+    sign_in(page, app_url, role_users["handler"])
+    nav(page, "我的账户")
+    expect(page.get_by_text("单位", exact=True)).to_be_visible(timeout=WAIT_MS)
+    page.wait_for_timeout(1000)
+    assert page.evaluate(CUT_JS) == []
+    nav(page, "案件查询")
+    found(page)
+    table = page.get_by_test_id("stDataFrame").first.bounding_box()
+    assert table["width"] >= MAIN_WIDTH_AT_1440 - 2  # the page tests' assumption holds in the browser
+    assert table["width"] >= PICKER_COLUMN + sum(KEY_WIDTHS.values())
+
+    page.context.clear_cookies()  # signed out
+    sign_in(page, app_url, REGISTRAR)
+    page.goto(app_url + "/intake")
+    expect(page.locator(".st-key-pd_intake_submit")).to_be_visible(timeout=WAIT_MS)
+    for field, typed in (("街道/镇", "华新街"), ("社区/村", "华新村"), ("网格", "第1")):
+        page.get_by_role("combobox", name=field).focus()
+        _keys(page, f":{typed}", "Enter")
+    expect(page.get_by_role("combobox", name="网格")).to_have_value("第1网格", timeout=WAIT_MS)
+    assert page.evaluate(CUT_JS) == []
+    SCREENS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENS / "intake-grid-picked.png"))

@@ -72,3 +72,17 @@ def test_the_registrar_picks_a_leader(session, monkeypatch):
 def test_a_handler_may_not_open_the_page(session, monkeypatch):
     at = _page(monkeypatch, make_user(session, Role.HANDLER))
     assert [e.value for e in at.error] == ["您没有执行此操作的权限。"]
+
+
+def test_the_columns_a_leader_reads_first_fit_at_1440_px(session, monkeypatch):
+    import json
+
+    from tests.pages.test_cases import MAIN_WIDTH_AT_1440
+
+    at = _page(monkeypatch, _world(session)[0])
+    columns = list(at.dataframe[0].value.columns)
+    first = ["案件编号", "当前状态", "标题", "接访日期", "方式", "处理结果", "满意度"]
+    assert columns[:7] == first  # 当场化解 and 办结日期 scroll
+    widths = json.loads(at.dataframe[0].proto.columns)
+    # 130 + 100 + 260 + 120 + 90 + 90 + 90 = 880 px
+    assert sum(widths[name]["width"] for name in first) <= MAIN_WIDTH_AT_1440
