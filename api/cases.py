@@ -54,7 +54,8 @@ def _language(request: Request) -> None:
 def _case_body(session, user, case) -> dict:
     body = {name: _json(getattr(case, name)) for name in CASE_FIELDS}
     if not pii.can_see_identity(user, case):
-        body["content"] = body["request"] = None  # the accuser's material stays with those who need it
+        # the accuser's material, and the link to his other petitions, stay with those who need them
+        body["content"] = body["request"] = body["repeat_of_id"] = None
     cal, limits = clock.load_calendar(session), clock.load_limits(session)
     body["due_dates"] = {
         stage: {"on": due.on.isoformat(), "provisional": due.provisional}

@@ -72,7 +72,10 @@ def _tabs(file: case_file.CaseFile, user) -> None:
 
 def _content(file: case_file.CaseFile, user) -> None:
     case = file.case
-    for key, value in (("content", case.content), ("request", case.request), ("location", case.location)):
+    words = (("content", case.content), ("request", case.request)) if not file.material_hidden else ()
+    if file.material_hidden:
+        st.info(t("confidential.material_hidden"), icon=":material/lock:")
+    for key, value in (*words, ("location", case.location)):
         if value:
             st.markdown(f"**{t(f'workflow.field.{key}')}**")
             st.text(value)

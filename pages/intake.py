@@ -153,4 +153,4 @@ def render() -> None:
         persons = form.people("petitioners")[0] + (
             form.people("representatives")[0] if form.value("group") else []
         )
-        repeat_panel(persons, form.text("title"), form.value("subject"))
+        repeat_panel(user, persons, form.text("title"), form.value("subject"))

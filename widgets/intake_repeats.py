@@ -27,15 +27,15 @@ def _query(persons: list[dict], title: str | None, subject: str | None) -> dict:
     }
 
 
-def candidates(persons: list[dict], title: str | None, subject: str | None) -> list[RepeatCandidate]:
-    """Return the likely earlier cases, searched again only when what they are searched by changed."""
+def candidates(user, persons: list[dict], title: str | None, subject: str | None) -> list[RepeatCandidate]:
+    """Return the likely earlier cases the user may see, searched again only when the inputs changed."""
     query = _query(persons, title, subject)
     signature = tuple(sorted(query.items()))
     if st.session_state.get(SIGNATURE) != signature:
         hits = []
         if any(query.values()):
             with db.session_scope() as session:
-                hits = find_repeats(session, **query, limit=LIMIT)
+                hits = find_repeats(session, user, **query, limit=LIMIT)
         st.session_state[SIGNATURE], st.session_state[HITS] = signature, hits
     return st.session_state.get(HITS) or []
 
@@ -81,11 +81,11 @@ def _candidate(c: RepeatCandidate) -> None:
             )
 
 
-def repeat_panel(persons: list[dict], title: str | None, subject: str | None) -> None:
+def repeat_panel(user, persons: list[dict], title: str | None, subject: str | None) -> None:
     """Show the likely earlier cases of the people on the form, and the one linked."""
     st.subheader(t("desk.repeat.title"))
     _linked_box()
-    hits = candidates(persons, title, subject)
+    hits = candidates(user, persons, title, subject)
     if not hits:
         st.caption(t("desk.repeat.none"))
     for c in hits:

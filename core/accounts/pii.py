@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from core.accounts import audit, permissions
 from core.platform.errors import NotFound, PermissionDenied, ValidationError
 from i18n import t
-from models import Attachment, Case, CaseParty, Category, PartyRole, Person, Role, Unit, UnitKind, User
+from models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    CaseParty,
+    Category,
+    PartyRole,
+    Person,
+    Role,
+    Unit,
+    UnitKind,
+    User,
+)
 
 REVEALABLE = ("id_number", "phone", "address")
 # Units that receive accusations (纪检监察) or run the petition office may know the accuser.
@@ -33,16 +46,36 @@ def mask_phone(value: str | None) -> str | None:
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
-def mask_name(value: str | None) -> str | None:
-    """Return a name with only its first character shown: 张*."""
-    if not value:
-        return value
-    return value[0] + "*" * max(len(value) - 1, 1)
-
-
 def is_sensitive(case: Case) -> bool:
     """Return whether the case is an accusation or marked confidential."""
     return bool(case.confidential) or Category(case.category) == Category.ACCUSATION
+
+
+def sensitive_clause() -> sa.ColumnElement[bool]:
+    """Return the SQL condition of `is_sensitive`."""
+    return sa.or_(Case.category == Category.ACCUSATION.value, Case.confidential.is_(True))
+
+
+def identity_clause(user: User | None) -> sa.ColumnElement[bool]:
+    """Return the SQL form of `can_see_identity` for a query over Case already narrowed by scope_cases.
+
+    The same rule in the same order: not sensitive; else the role may know accusers; a handler only when his
+    unit leads the case and is a trusted kind (a constant subquery, so the database evaluates it once).
+    """
+    open_case = sa.not_(sensitive_clause())
+    if not permissions.allowed(user, "case.identity"):
+        return open_case
+    if Role(user.role) != Role.HANDLER:
+        return sa.true()
+    trusted = select(Unit.id).where(
+        Unit.id == user.unit_id, Unit.kind.in_([k.value for k in TRUSTED_UNIT_KINDS])
+    )
+    return sa.or_(open_case, Case.lead_unit_id.in_(trusted))
+
+
+def sees_every_identity(user: User | None) -> bool:
+    """Return whether `identity_clause` holds for every case the user may see (no search needs narrowing)."""
+    return permissions.allowed(user, "case.identity") and Role(user.role) != Role.HANDLER
 
 
 def _lead_unit_trusted(case: Case) -> bool:
@@ -71,34 +104,27 @@ def _contact(person: Person, full: bool) -> dict:
     }
 
 
-def _hidden_row(row: dict, person: Person, leader: bool) -> dict:
-    if leader:  # a leader learns that someone petitioned, masked; never the full identity
-        return row | {
-            "name": mask_name(person.name),
-            **_contact(person, False),
-            "address": None,
-            "masked": True,
-            "can_reveal": False,
-        }
-    return row | {
-        "name": None,
-        "id_number": None,
-        "phone": None,
-        "address": None,
-        "hidden": True,
-        "masked": False,
-        "can_reveal": False,
-    }
+HIDDEN_PARTY = {
+    "person_id": None,
+    "name": None,
+    "id_number": None,
+    "phone": None,
+    "address": None,
+    "hidden": True,
+    "masked": False,
+    "can_reveal": False,
+}  # an accuser kept from this user: only that someone petitioned, nothing that leads to the person
 
 
-def _party_row(
-    party: CaseParty, person: Person, *, identity: bool, full: bool, reveal: bool, leader: bool
-) -> dict:
-    row = {"person_id": person.id, "role": PartyRole(party.role).value, "hidden": False}
-    if PartyRole(party.role) in ACCUSER_ROLES and not identity:
-        return _hidden_row(row, person, leader)
+def _party_row(party: CaseParty, person: Person, *, identity: bool, full: bool, reveal: bool) -> dict:
+    role = PartyRole(party.role)
+    if role in ACCUSER_ROLES and not identity:
+        return {"role": role.value} | HIDDEN_PARTY
     masked = not full and bool(person.id_number or person.phone)
-    return row | {
+    return {
+        "person_id": person.id,
+        "role": role.value,
+        "hidden": False,
         "name": person.name,
         "address": person.address,
         **_contact(person, full),
@@ -114,7 +140,6 @@ def party_view(session: Session, user: User, case: Case) -> list[dict]:
         "identity": can_see_identity(user, case),
         "full": permissions.allowed(user, "pii.view"),
         "reveal": permissions.allowed(user, "pii.reveal"),
-        "leader": Role(user.role) == Role.LEADER,
     }
     stmt = (
         select(CaseParty, Person)
@@ -123,6 +148,34 @@ def party_view(session: Session, user: User, case: Case) -> list[dict]:
         .order_by(CaseParty.id)
     )
     return [_party_row(party, person, **flags) for party, person in session.exec(stmt)]
+
+
+# What an event may carry that leads to the accuser: the parties (person ids), his words, his address on
+# the internet (self-service), the link to his other petitions; attachments and reveals name his material.
+IDENTITY_KEYS = frozenset({"parties", "content", "request", "client", "repeat_of_id", "repeat_of"})
+SHIELDED_OBJECTS = frozenset({"attachment", "person"})
+
+
+def _cut(values: dict | None, whole: bool) -> dict | None:
+    if not values or whole:
+        return None
+    return {k: v for k, v in values.items() if k not in IDENTITY_KEYS} or None
+
+
+def _shielded_event(event: CaseEvent) -> CaseEvent:
+    whole = event.object_type in SHIELDED_OBJECTS
+    copy = CaseEvent(**{c.name: getattr(event, c.name) for c in CaseEvent.__table__.columns})
+    copy.before, copy.after = _cut(event.before, whole), _cut(event.after, whole)
+    if whole:
+        copy.object_id = None
+    return copy  # a detached copy: the stored event stays as it is (the log is append-only)
+
+
+def events_for(user: User, case: Case, events: list[CaseEvent]) -> list[CaseEvent]:
+    """Return the case's events as the user may see them: without what leads to an accuser kept from him."""
+    if can_see_identity(user, case):
+        return events
+    return [_shielded_event(e) for e in events]
 
 
 def attachment_visible(user: User, case: Case, attachment: Attachment) -> bool:

@@ -32,6 +32,7 @@ from models import (
 
 EVENT_LIMIT = 300  # the newest events shown; older ones stay in the audit log
 LINK_LIMIT = 50  # per relation: a frequent petitioner may have many repeats
+REPEAT_RELATIONS = frozenset({"repeat_of", "repeated_by"})
 UNIT_FIELDS = ("lead_unit_id",)
 UNIT_LIST_FIELDS = ("assisting_unit_ids",)
 USER_FIELDS = ("leader_in_charge_id", "received_by_leader_id", "registrar_id")
@@ -108,6 +109,7 @@ class CaseFile:
     user_names: dict[int, str] = field(default_factory=dict)
     place: list[str] = field(default_factory=list)
     can_reveal: bool = False
+    material_hidden: bool = False  # the accuser's content and request are kept from this user (第30条)
 
     @property
     def lead_unit(self) -> UnitOnCase | None:
@@ -120,6 +122,7 @@ def load(session: Session, user: User, case_id: int, today: date) -> CaseFile:
     case = get_case(session, user, case_id)
     units = _units(session, case)  # loads Unit rows first, so pii's lead-unit check needs no query
     events, truncated = _events(session, case.id)
+    events = pii.events_for(user, case, events)
     meetings = _meetings(session, case.id)
     cal, limits = clock.load_calendar(session), clock.load_limits(session)
     return CaseFile(
@@ -142,6 +145,7 @@ def load(session: Session, user: User, case_id: int, today: date) -> CaseFile:
         user_names=_user_names(session, case, events),
         place=_place(session, case),
         can_reveal=permissions.allowed(user, "pii.reveal"),
+        material_hidden=not pii.can_see_identity(user, case),
     )
 
 
@@ -199,6 +203,8 @@ _LINK_COLUMNS = (Case.id, Case.number, Case.title, Case.status, Case.received_on
 
 
 def _link_branch(user: User, relation: str, condition) -> sa.Select:
+    if relation in REPEAT_RELATIONS:  # a repeat is the same person's: never a way to an accuser kept from him
+        condition = sa.and_(condition, pii.identity_clause(user))
     stmt = sa.select(sa.literal(relation).label("relation"), *_LINK_COLUMNS).where(condition)
     return permissions.scope_cases(stmt, user).order_by(Case.received_on, Case.id).limit(LINK_LIMIT)
 
@@ -209,12 +215,12 @@ def linked_cases(session: Session, user: User, case: Case) -> list[LinkedCase]:
     # review_of_id has no index either, and review and re-examination run on the case itself, so the
     # chain is followed forward only (a reverse lookup would scan the whole table).
     merged_here = sa.and_(Case.status == CaseStatus.MERGED, Case.merged_into_id == case.id)
-    branches = [
-        _link_branch(user, "repeated_by", Case.repeat_of_id == case.id),
-        _link_branch(user, "merged_from", merged_here),
-    ]
+    repeats = pii.can_see_identity(user, case)
+    branches = [_link_branch(user, "merged_from", merged_here)]
+    if repeats:
+        branches.append(_link_branch(user, "repeated_by", Case.repeat_of_id == case.id))
     for relation, target in (
-        ("repeat_of", case.repeat_of_id),
+        ("repeat_of", case.repeat_of_id if repeats else None),
         ("merged_into", case.merged_into_id),
         ("review_of", case.review_of_id),
     ):

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
-from core.accounts import audit, permissions
+from core.accounts import audit, permissions, pii
 from core.cases.workflow import open_clause, overdue_clause
 from core.platform import search
 from core.platform.spreadsheet import XlsxSheet
@@ -138,6 +139,7 @@ class _TextMatch:
     hits: int
     ids: list[int] | None  # every hit when there are at most DENSE_HITS, else None
     named: list[int]  # the cases found by a party's name
+    named_other: list[int]  # those found by the name of a party who is no accuser (a respondent)
 
 
 def _is_text_query(q: str) -> bool:
@@ -151,6 +153,30 @@ def count_is_capped(f: CaseFilter, total: int) -> bool:
     return _is_text_query(f.q) and total > TEXT_COUNT_CAP
 
 
+def _identity(user: User) -> sa.ColumnElement[bool] | None:
+    """Return where the user may match a case by its accuser's name, numbers or words (None: everywhere)."""
+    return None if pii.sees_every_identity(user) else pii.identity_clause(user)
+
+
+_ACCUSERS = sorted(r.value for r in pii.ACCUSER_ROLES)
+
+
+def _by_party(condition, identity: sa.ColumnElement[bool] | None):
+    """Return the cases with a party meeting `condition`; an accuser counts only where `identity` holds (第30条)."""
+    people = select(CaseParty.case_id).join(Person, Person.id == CaseParty.person_id).where(condition)
+    if identity is None:
+        return Case.id.in_(people)
+    accusers = people.where(CaseParty.role.in_(_ACCUSERS))
+    others = people.where(CaseParty.role.not_in(_ACCUSERS))
+    return sa.or_(sa.and_(Case.id.in_(accusers), identity), Case.id.in_(others))
+
+
+def _title_contains(q: str) -> sa.ColumnElement[bool]:
+    """Return whether the title holds every word of `q` (titles are never hidden)."""
+    words = [unicodedata.normalize("NFKC", w).lower() for w in q.split() if search.tokens(w)]
+    return sa.and_(*(func.lower(Case.title).contains(w, autoescape=True) for w in words))
+
+
 def _indexed_ids(session: Session, q: str):
     """Return a SELECT of the ids of cases whose title, content or request contains `q` (the text index)."""
     text = search.match_case_ids(session.connection().dialect.name, q).columns(sa.column("id", sa.Integer))
@@ -159,58 +185,82 @@ def _indexed_ids(session: Session, q: str):
 
 def _text_match(session: Session, q: str) -> _TextMatch:
     """Find a text query's hits: by name and in the text index; few are listed, many only counted to the cap."""
-    people = select(CaseParty.case_id).join(Person, Person.id == CaseParty.person_id)
-    named = sorted(set(session.exec(people.where(Person.name == q).limit(TEXT_COUNT_CAP)).all()))
+    people = select(CaseParty.case_id, CaseParty.role).join(Person, Person.id == CaseParty.person_id)
+    found = session.exec(people.where(Person.name == q).limit(TEXT_COUNT_CAP)).all()
+    named = sorted({case_id for case_id, _ in found})
+    named_other = sorted({case_id for case_id, role in found if str(role) not in _ACCUSERS})
     capped = _indexed_ids(session, q).limit(TEXT_COUNT_CAP + 1).subquery()
     indexed = session.exec(select(func.count()).select_from(capped)).one()
     if indexed + len(named) <= DENSE_HITS:
         ids = sorted(set(session.exec(_indexed_ids(session, q)).all()) | set(named))
-        return _TextMatch(len(ids), ids, named)
+        return _TextMatch(len(ids), ids, named, named_other)
     hits = indexed
     if named and indexed <= TEXT_COUNT_CAP:  # add the named cases the text index did not find
         every = _indexed_ids(session, q).subquery()
         both = session.exec(select(func.count()).select_from(every).where(every.c.id.in_(named))).one()
         hits = min(indexed + len(named) - both, TEXT_COUNT_CAP + 1)
-    return _TextMatch(hits, None, named)
+    return _TextMatch(hits, None, named, named_other)
 
 
-def _text_condition(session: Session, q: str, match: _TextMatch):
+def _text_condition(
+    session: Session, q: str, match: _TextMatch, identity: sa.ColumnElement[bool] | None = None
+):
     """Return the condition of a text query, shaped so the database reads few rows for one page."""
-    if match.ids is not None:
-        return Case.id.in_(match.ids)  # few hits: the primary key finds them, a small sort orders them
     column = Case.id
-    if session.connection().dialect.name == "sqlite":
-        # "id + 0" keeps SQLite from driving the query by id: it walks the index of the sort column (or of
-        # another filter) and stops after one page instead of sorting every hit. PostgreSQL finds that plan
-        # itself from a plain IN, which it turns into a semi-join.
-        column = Case.id + 0
-    condition = column.in_(_indexed_ids(session, q))
-    # The named cases are a short list; an OR only when there are some keeps the plain IN's plan otherwise.
-    return sa.or_(condition, column.in_(match.named)) if match.named else condition
+    if match.ids is not None:
+        hit = column.in_(match.ids)  # few hits: the primary key finds them, a small sort orders them
+    else:
+        if session.connection().dialect.name == "sqlite":
+            # "id + 0" keeps SQLite from driving the query by id: it walks the index of the sort column (or
+            # of another filter) and stops after one page instead of sorting every hit. PostgreSQL finds that
+            # plan itself from a plain IN, which it turns into a semi-join.
+            column = Case.id + 0
+        hit = column.in_(_indexed_ids(session, q))
+        # The named cases are a short list; an OR only when there are some keeps the plain IN's plan otherwise.
+        hit = sa.or_(hit, column.in_(match.named)) if match.named else hit
+    if identity is None:
+        return hit
+    # The index holds content and request, and names may be an accuser's: where the user may not know the
+    # accuser, only the title (or a respondent's name) may match, so a search never confirms who accused.
+    shielded = sa.and_(hit, sa.or_(identity, _title_contains(q)))
+    return sa.or_(shielded, column.in_(match.named_other)) if match.named_other else shielded
 
 
-def _query_condition(session: Session, q: str, match: _TextMatch | None = None):
-    """Return the WHERE condition for the free-text box: number, ID number, phone, name or text."""
+def _query_condition(
+    session: Session,
+    q: str,
+    match: _TextMatch | None = None,
+    identity: sa.ColumnElement[bool] | None = None,
+):
+    """Return the WHERE condition for the free-text box: number, ID number, phone, name or text.
+
+    `identity` (see _identity) narrows every branch that matches what an accuser gave: his name, ID number,
+    phone, and the content and request the text index holds.
+    """
     if _NUMBER.match(q):
         q = q.upper()
         return sa.and_(
             Case.number >= q, Case.number < q + "\uffff"
         )  # prefix, index-friendly on both databases
-    people = select(CaseParty.case_id).join(Person, Person.id == CaseParty.person_id)
     if _ID_NUMBER.match(q):
-        return Case.id.in_(people.where(Person.id_number == q.upper()))
+        return _by_party(Person.id_number == q.upper(), identity)
     if _PHONE.match(q):
-        return Case.id.in_(people.where(Person.phone == q))
+        return _by_party(Person.phone == q, identity)
     if match is not None:
-        return _text_condition(session, q, match)
-    by_name = Case.id.in_(people.where(Person.name == q))
-    return sa.or_(by_name, Case.title.contains(q, autoescape=True))
+        return _text_condition(session, q, match, identity)
+    return sa.or_(_by_party(Person.name == q, identity), Case.title.contains(q, autoescape=True))
 
 
-def _conditions(session: Session, f: CaseFilter, today: date, match: _TextMatch | None = None) -> list:
+def _conditions(
+    session: Session,
+    f: CaseFilter,
+    today: date,
+    match: _TextMatch | None = None,
+    identity: sa.ColumnElement[bool] | None = None,
+) -> list:
     conds = []
     if f.q:
-        conds.append(_query_condition(session, f.q, match))
+        conds.append(_query_condition(session, f.q, match, identity))
     simple = (
         (Case.status, f.status),
         (Case.channel, f.channel),
@@ -246,8 +296,6 @@ def _order(sort: str):
 
 def _names_by_case(session: Session, user: User, cases: list[Case]) -> dict[int, str]:
     """Return petitioner names per case, hidden where the user may not know the accuser's identity."""
-    from core.accounts import pii
-
     ids = [c.id for c in cases if pii.can_see_identity(user, c) and not c.anonymous]
     names: dict[int, list[str]] = {}
     if ids:
@@ -271,10 +319,11 @@ def search_cases(session: Session, user: User, f: CaseFilter, today: date) -> tu
     match = _text_match(session, f.q) if _is_text_query(f.q) else None
     if match is not None and match.hits == 0:
         return [], 0
-    conds = _conditions(session, f, today, match)
+    identity = _identity(user) if f.q else None
+    conds = _conditions(session, f, today, match, identity)
     base = select(Case).where(*conds)
     scoped = permissions.scope_cases(base, user)
-    if match is not None and len(conds) == 1 and scoped is base:
+    if match is not None and len(conds) == 1 and scoped is base and identity is None:
         total = match.hits  # nothing else narrows the hits: they are the total
     elif match is not None:
         capped = permissions.scope_cases(select(Case.id).where(*conds), user).limit(TEXT_COUNT_CAP + 1)

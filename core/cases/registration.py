@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, select
 
-from core.accounts import audit
+from core.accounts import audit, pii
 from core.accounts.permissions import allowed, case_in_scope, require
 from core.calendar import clock
 from core.places.reference import SUBJECTS
@@ -465,18 +465,10 @@ def get_case(session: Session, actor: User, case_id: int, *, for_update: bool = 
 
 
 def case_timeline(session: Session, actor: User, case_id: int) -> list[CaseEvent]:
-    """Return the events of a case, oldest first."""
-    get_case(session, actor, case_id)
+    """Return the events of a case, oldest first, as the user may see them (core.accounts.pii.events_for)."""
+    case = get_case(session, actor, case_id)
     stmt = select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.at, CaseEvent.id)
-    return list(session.exec(stmt).all())
-
-
-def case_parties(session: Session, actor: User, case_id: int) -> list[tuple[PartyRole, Person]]:
-    """Return the people of a case with their roles, petitioners first."""
-    get_case(session, actor, case_id)
-    stmt = select(CaseParty.role, Person).join(Person, Person.id == CaseParty.person_id)
-    rows = session.exec(stmt.where(CaseParty.case_id == case_id).order_by(CaseParty.role, CaseParty.id)).all()
-    return [(PartyRole(role), person) for role, person in rows]
+    return pii.events_for(actor, case, list(session.exec(stmt).all()))
 
 
 def case_units(session: Session, actor: User, case_id: int) -> list[CaseUnit]:

@@ -13,14 +13,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from core.accounts import permissions, pii
 from core.cases.workflow import Linked, link_repeat
 from core.platform import timeutil
 from core.platform.errors import ValidationError
 from core.platform.validation import check_id_number, check_phone, id_number_variants
 from i18n import t
-from models import Case, CaseParty, CaseStatus, Person
+from models import Case, CaseParty, CaseStatus, Person, User
 
 __all__ = ["Linked", "RepeatCandidate", "find_repeats", "link_repeat", "title_similarity"]
 
@@ -55,6 +57,7 @@ class RepeatCandidate:
 
 def find_repeats(
     session: Session,
+    actor: User,
     *,
     id_numbers: Iterable[str] = (),
     phones: Iterable[str] = (),
@@ -64,7 +67,10 @@ def find_repeats(
     exclude_case_id: int | None = None,
     limit: int = 10,
 ) -> list[RepeatCandidate]:
-    """Return likely earlier cases of the same person or group, most likely first."""
+    """Return likely earlier cases of the same person or group that `actor` may see, most likely first.
+
+    A person matches a case where he is an accuser only if the actor may know that case's accuser (第30条).
+    """
     reasons: dict[int, dict[str, float]] = {}
 
     def hit(case_ids: Iterable[int], reason: str, strength: float = 1.0) -> None:
@@ -72,9 +78,9 @@ def find_repeats(
             found = reasons.setdefault(case_id, {})
             found[reason] = max(found.get(reason, 0.0), strength)
 
-    hit(_cases_of(session, _person_ids_by(session, Person.id_number, _ids(id_numbers))), "id_number")
-    hit(_cases_of(session, _person_ids_by(session, Person.phone, _phones(phones))), "phone")
-    hit(_cases_of(session, _person_ids_by_name_address(session, name_address)), "name_address")
+    hit(_cases_of(session, actor, _person_ids_by(session, Person.id_number, _ids(id_numbers))), "id_number")
+    hit(_cases_of(session, actor, _person_ids_by(session, Person.phone, _phones(phones))), "phone")
+    hit(_cases_of(session, actor, _person_ids_by_name_address(session, name_address)), "name_address")
     if title and subject:
         for case_id, similarity in _similar_titles(session, title, subject):
             hit([case_id], "similar_title", similarity)
@@ -135,12 +141,19 @@ def _same_address(wanted: set[tuple[str, str]], name: str, address: str) -> bool
     return False
 
 
-def _cases_of(session: Session, person_ids: list[int]) -> list[int]:
+def _cases_of(session: Session, actor: User, person_ids: list[int]) -> list[int]:
     if not person_ids:
         return []
     stmt = (
         select(CaseParty.case_id)
+        .join(Case, Case.id == CaseParty.case_id)
         .where(CaseParty.person_id.in_(person_ids))
+    )
+    if not pii.sees_every_identity(actor):
+        accuser = CaseParty.role.in_([r.value for r in pii.ACCUSER_ROLES])
+        stmt = stmt.where(sa.or_(sa.not_(accuser), pii.identity_clause(actor)))
+    stmt = (
+        permissions.scope_cases(stmt, actor)
         .distinct()
         .order_by(CaseParty.case_id.desc())
         .limit(PER_PERSON_CASES * len(person_ids))

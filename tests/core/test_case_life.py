@@ -203,7 +203,7 @@ def test_the_whole_life_of_a_case(session):
         session, registrar, case_data(received_on=date(2026, 4, 1), petitioners=[petitioner])
     ).case
     [earlier] = find_repeats(
-        session, id_numbers=[ID_NUMBER], phones=["13812345678"], exclude_case_id=again.id
+        session, registrar, id_numbers=[ID_NUMBER], phones=["13812345678"], exclude_case_id=again.id
     )
     assert (earlier.case_id, earlier.reasons, earlier.not_accepted_again) == (
         case.id,

@@ -27,7 +27,7 @@ def test_title_similarity_is_the_dice_coefficient_of_character_bigrams():
 def test_an_earlier_case_of_the_same_id_number_is_found_in_either_form(session):
     earlier = register(session, petitioners=[person_in(id_number="11010519491231002X")])
     for typed in ("11010519491231002x", "110105491231002"):
-        [hit] = find_repeats(session, id_numbers=[typed])
+        [hit] = find_repeats(session, make_user(session), id_numbers=[typed])
         assert (hit.case_id, hit.number, hit.reasons) == (earlier.id, earlier.number, ("id_number",))
         assert hit.reason_labels == ["身份证号码相同"]
 
@@ -36,12 +36,12 @@ def test_the_same_phone_and_the_same_name_and_address_are_found(session):
     earlier = register(
         session, petitioners=[person_in(name="陈静", phone="023-67512345", address="重庆市江北区建新北路1号")]
     )
-    [by_phone] = find_repeats(session, phones=["02367512345"])
+    [by_phone] = find_repeats(session, make_user(session), phones=["02367512345"])
     assert (by_phone.case_id, by_phone.reasons) == (earlier.id, ("phone",))
-    [by_address] = find_repeats(session, name_address=[("陈静", "江北区 建新北路1号")])
+    [by_address] = find_repeats(session, make_user(session), name_address=[("陈静", "江北区 建新北路1号")])
     assert (by_address.case_id, by_address.reasons) == (earlier.id, ("name_address",))
-    assert find_repeats(session, name_address=[("陈静", "渝北区2号")]) == []
-    assert find_repeats(session, name_address=[("陈晶", "重庆市江北区建新北路1号")]) == []
+    assert find_repeats(session, make_user(session), name_address=[("陈静", "渝北区2号")]) == []
+    assert find_repeats(session, make_user(session), name_address=[("陈晶", "重庆市江北区建新北路1号")]) == []
 
 
 def test_a_similar_title_counts_only_with_the_same_subject_in_the_last_two_years(session):
@@ -51,7 +51,7 @@ def test_a_similar_title_counts_only_with_the_same_subject_in_the_last_two_years
         session, received_on=RECENT - timedelta(days=800), subject="property_management", title="物业不修电梯"
     )
     register(session, received_on=RECENT, subject="property_management", title="小区停车收费过高")
-    [hit] = find_repeats(session, title="物业不修电梯门", subject="property_management")
+    [hit] = find_repeats(session, make_user(session), title="物业不修电梯门", subject="property_management")
     assert (hit.case_id, hit.reasons, hit.score) == (same.id, ("similar_title",), 36.36)  # 40 * 0.909
 
 
@@ -64,7 +64,12 @@ def test_candidates_are_ranked_by_the_strength_of_their_reasons(session):
         session, received_on=START - timedelta(days=30), petitioners=[person_in(id_number=number)]
     )
     found = find_repeats(
-        session, id_numbers=[number], phones=[phone], title="物业不修电梯", subject="property_management"
+        session,
+        make_user(session),
+        id_numbers=[number],
+        phones=[phone],
+        title="物业不修电梯",
+        subject="property_management",
     )
     assert [c.case_id for c in found] == [by_both.id, same_person_earlier.id, by_phone.id, by_title.id]
     # the earlier case is the same Person (reused by ID number), so it matches by phone too; newer wins the tie
@@ -74,7 +79,10 @@ def test_candidates_are_ranked_by_the_strength_of_their_reasons(session):
         (("phone",), 60),
         (("similar_title",), 40),
     ]
-    assert [c.case_id for c in find_repeats(session, id_numbers=[number], phones=[phone], limit=2)] == [
+    assert [
+        c.case_id
+        for c in find_repeats(session, make_user(session), id_numbers=[number], phones=[phone], limit=2)
+    ] == [
         by_both.id,
         same_person_earlier.id,
     ]
@@ -88,14 +96,19 @@ def test_the_new_case_itself_and_invalid_or_merged_cases_are_left_out(session):
         session, CaseStatus.INVALID, actor=admin, petitioners=[person_in(id_number=number)]
     )
     current = register(session, admin, petitioners=[person_in(id_number=number)])
-    found = find_repeats(session, id_numbers=[number], exclude_case_id=current.id)
+    found = find_repeats(session, make_user(session), id_numbers=[number], exclude_case_id=current.id)
     assert [c.case_id for c in found] == [kept.id]
     assert invalid.id not in [c.case_id for c in found]
 
 
 def test_an_unfinished_id_number_or_phone_finds_nothing_and_raises_nothing(session):
     register(session)
-    assert find_repeats(session, id_numbers=["1101051949"], phones=["138"], name_address=[("", "")]) == []
+    assert (
+        find_repeats(
+            session, make_user(session), id_numbers=["1101051949"], phones=["138"], name_address=[("", "")]
+        )
+        == []
+    )
 
 
 def test_every_lookup_of_the_repeat_search_can_use_an_index(session):
@@ -110,10 +123,12 @@ def test_every_lookup_of_the_repeat_search_can_use_an_index(session):
     def remember(_conn, _cursor, statement, parameters, _context, _many):
         statements.append((statement, parameters))
 
+    registrar = make_user(session)
     sa.event.listen(conn, "before_cursor_execute", remember)
     try:
         find_repeats(
             session,
+            registrar,
             id_numbers=["11010519491231002X"],
             phones=["13812345678"],
             name_address=[("张三", "重庆市江北区建新北路1号")],
@@ -163,7 +178,7 @@ def test_linking_to_a_matter_ended_after_reexamination_flags_not_accepted_again(
         session, CaseStatus.TERMINATED, actor=admin, petitioners=[person_in(id_number=number)]
     )
     new = register(session, admin, received_on=date(2025, 6, 2), petitioners=[person_in(id_number=number)])
-    [candidate] = find_repeats(session, id_numbers=[number], exclude_case_id=new.id)
+    [candidate] = find_repeats(session, make_user(session), id_numbers=[number], exclude_case_id=new.id)
     assert (candidate.case_id, candidate.status, candidate.not_accepted_again) == (
         ended.id,
         "terminated",

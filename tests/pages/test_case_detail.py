@@ -156,6 +156,8 @@ def test_an_accusation_hides_the_petitioner_from_the_assisting_units_handler(ses
     texts = _texts(at)
     assert any(t.startswith("**信访人** · 身份保密") for t in texts)
     assert not any("张三" in t for t in texts)
+    assert not any("电梯长期故障" in t or "督促物业公司" in t for t in texts)  # the content and request
+    assert at.info[0].value.startswith("该事项的内容和诉求保密（第30条）")
     assert not [b for b in at.button if (b.key or "").startswith("pd_reveal_")]
     assert _actions(at) == []  # an assisting unit sees the case, the lead unit acts on it
 
@@ -166,6 +168,7 @@ def test_the_lead_units_handler_reveals_the_full_id_number_and_it_is_audited(ses
     as_user(handler)
     at = _open(case.id)
     assert any("110105\\*\\*\\*\\*\\*\\*\\*\\*002X" in t for t in _texts(at))
+    assert any("电梯长期故障" in t for t in _texts(at))  # the lead discipline unit reads the content
     person_id = session.exec(
         select(CaseEvent.after).where(CaseEvent.case_id == case.id, CaseEvent.action == "register")
     ).one()["parties"][0]["person_id"]
