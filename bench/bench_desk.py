@@ -37,10 +37,11 @@ def _median_ms(func: Callable[[], object], runs: int) -> tuple[float, float]:
     return statistics.median(times), max(times)
 
 
-def _bench_user(session: Session) -> User:
-    user = session.exec(select(User).where(User.username == "bench_registrar")).first()
+def _bench_user(session: Session, role: Role = Role.REGISTRAR) -> User:
+    username = f"bench_{role.value}"
+    user = session.exec(select(User).where(User.username == username)).first()
     if user is None:
-        user = User(username="bench_registrar", display_name="基准登记员", role=Role.REGISTRAR)
+        user = User(username=username, display_name=f"基准{role.value}", role=role)
         session.add(user)
         session.commit()
     session.expunge(user)
@@ -149,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     prepare_database(engine)
     with Session(engine, expire_on_commit=False) as session:
         user = _bench_user(session)
+        leader = _bench_user(session, Role.LEADER)  # may not know accusers: his searches are shielded
         total = session.exec(select(sa.func.count()).select_from(Case)).one()
         street_id = session.exec(select(Street.id).order_by(Street.id)).first()
         case_id = session.exec(
@@ -163,6 +165,10 @@ def main(argv: list[str] | None = None) -> int:
         "core: search": _core_list(user, searched, today),
         "core: search, deadline near->far": _core_list(user, {**searched, "sort": "due_on"}, today),
         "core: search, deadline far->near": _core_list(user, {**searched, "sort": "-due_on"}, today),
+        "core: search as a leader (accusers shielded)": _core_list(leader, searched, today),
+        "core: search as a leader, deadline near->far": _core_list(
+            leader, {**searched, "sort": "due_on"}, today
+        ),
     }
     for module, params, label in (
         ("cases", {}, "page: case list first view (no filter)"),

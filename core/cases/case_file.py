@@ -215,7 +215,7 @@ def linked_cases(session: Session, user: User, case: Case) -> list[LinkedCase]:
     # review_of_id has no index either, and review and re-examination run on the case itself, so the
     # chain is followed forward only (a reverse lookup would scan the whole table).
     merged_here = sa.and_(Case.status == CaseStatus.MERGED, Case.merged_into_id == case.id)
-    repeats = pii.can_see_identity(user, case)
+    repeats = not pii.is_sensitive(case) or pii.can_see_identity(user, case)
     branches = [_link_branch(user, "merged_from", merged_here)]
     if repeats:
         branches.append(_link_branch(user, "repeated_by", Case.repeat_of_id == case.id))

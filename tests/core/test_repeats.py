@@ -117,13 +117,13 @@ def test_every_lookup_of_the_repeat_search_can_use_an_index(session):
         received_on=RECENT,
         petitioners=[person_in(id_number="11010519491231002X", phone="13812345678")],
     )
+    registrar = make_user(session)  # before the connection is taken: the commit would release it
     statements = []
     conn = session.connection()
 
     def remember(_conn, _cursor, statement, parameters, _context, _many):
         statements.append((statement, parameters))
 
-    registrar = make_user(session)
     sa.event.listen(conn, "before_cursor_execute", remember)
     try:
         find_repeats(
