@@ -203,14 +203,22 @@ def _text_match(session: Session, q: str) -> _TextMatch:
 
 
 def _text_condition(
-    session: Session, q: str, match: _TextMatch, identity: sa.ColumnElement[bool] | None = None
+    session: Session,
+    q: str,
+    match: _TextMatch,
+    identity: sa.ColumnElement[bool] | None = None,
+    *,
+    by_hits: bool = False,
 ):
-    """Return the condition of a text query, shaped so the database reads few rows for one page."""
+    """Return the condition of a text query, shaped so the database reads few rows for one page.
+
+    `by_hits`: shaped to be driven by the index hits instead, for counting them when nothing else narrows.
+    """
     column = Case.id
     if match.ids is not None:
         hit = column.in_(match.ids)  # few hits: the primary key finds them, a small sort orders them
     else:
-        if session.connection().dialect.name == "sqlite":
+        if session.connection().dialect.name == "sqlite" and not by_hits:
             # "id + 0" keeps SQLite from driving the query by id: it walks the index of the sort column (or
             # of another filter) and stops after one page instead of sorting every hit. PostgreSQL finds that
             # plan itself from a plain IN, which it turns into a semi-join.
@@ -325,6 +333,11 @@ def search_cases(session: Session, user: User, f: CaseFilter, today: date) -> tu
     scoped = permissions.scope_cases(base, user)
     if match is not None and len(conds) == 1 and scoped is base and identity is None:
         total = match.hits  # nothing else narrows the hits: they are the total
+    elif match is not None and len(conds) == 1 and scoped is base:
+        # only the accuser shield narrows the hits: count them by probing each hit, up to the cap
+        shielded = _text_condition(session, f.q, match, identity, by_hits=True)
+        capped = select(Case.id).where(shielded).limit(TEXT_COUNT_CAP + 1)
+        total = session.exec(select(func.count()).select_from(capped.subquery())).one()
     elif match is not None:
         capped = permissions.scope_cases(select(Case.id).where(*conds), user).limit(TEXT_COUNT_CAP + 1)
         total = session.exec(select(func.count()).select_from(capped.subquery())).one()
