@@ -14,6 +14,7 @@ from core.demo.intake import Draft
 from core.demo.steps import INTERRUPTING, Step, settle
 from core.demo.tables import (
     DECLINE_SHARE,
+    EXTENSION_NOTICES,
     MEDIATION_SUBJECTS,
     ONSITE_CHANNELS,
     ROUTE_OUT_IN_HANDLING,
@@ -204,6 +205,7 @@ def _handling(demo: Demo, draft: Draft, accepted: date) -> date:
         reply_on = _mediation(demo, draft, accepted, reply_on)
     if extension is not None:
         _extend_while_handling(steps, extension)
+        _tell_extension(demo, draft, extension, reply_on)
     if draft.meetings and (reply_on - accepted).days >= 2:
         on = accepted + timedelta(days=between(rng, 1, (reply_on - accepted).days - 1))
         steps.append(Step(on, "record_meeting", meeting=("investigation", on)))
@@ -216,6 +218,15 @@ def _extend_while_handling(steps: list[Step], extension: Step) -> None:
     for start, end in zip(steps, steps[1:], strict=False):
         if start.action in INTERRUPTING and start.on <= extension.on <= end.on:
             extension.on = end.on + timedelta(days=1)
+
+
+def _tell_extension(demo: Demo, draft: Draft, extension: Step, reply_on: date) -> None:
+    """Record the head's approval day and when and how the petitioner was told the reason (第34条):
+    within three days, before the reply, never after today."""
+    rng, on = demo.rng, extension.on
+    told = min(on + timedelta(days=between(rng, 0, 3)), reply_on, max(on, demo.today))
+    how = "online" if draft.channel == "online" and rng.random() < 0.5 else EXTENSION_NOTICES.pick(rng)
+    extension.changes.update(extension_approved_on=on, extension_notified_on=told, extension_notice=how)
 
 
 def _pause(demo: Demo, draft: Draft, accepted: date, duration: int) -> int:

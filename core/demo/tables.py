@@ -140,6 +140,7 @@ SATISFACTION_REPEAT = {
     for k, v in _SATISFACTION.items()
 }
 SATISFACTION_AGREED = Weighted(table("satisfied=95 basically_satisfied=5"))
+EXTENSION_NOTICES = Weighted(table("in_person=25 letter=35 phone=30 sms=10"))  # how the petitioner is told
 TRIGGERS = Weighted(table("overdue=70 no_feedback=15 passing_the_buck=10 wrong_procedure=5"))
 # Channels where a leader meets the petitioner (the case records him), and those that may settle on the spot.
 LEADER_CHANNELS = ("leader_reception", "onsite_office", "grassroots_visit")

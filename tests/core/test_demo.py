@@ -18,7 +18,7 @@ from core.demo import logins, steps
 from core.desk import todo
 from core.platform import search, timeutil
 from core.platform.db import create_db_engine
-from models import Case, CaseStatus, Role, Stage, User, metadata
+from models import Case, CaseStatus, NoticeMethod, Role, Stage, User, metadata
 
 TODAY = date(2026, 9, 25)  # a Friday before the suite's pinned today (tests/conftest.py)
 SMALL = 500
@@ -416,6 +416,18 @@ def test_some_complaints_are_routed_out_by_the_unit_during_handling(loaded):
     for number, category, route, accepted_on, closed_on, after in routed:
         assert category == "complaint" and route != "petition", number  # only complaints have legal routes
         assert accepted_on < closed_on and after["status"] == "routed_out" and after["route"] == route, number
+
+
+def test_extensions_record_the_approval_and_how_the_petitioner_was_told(loaded):
+    c = T["case"].c
+    columns = (c.number, c.accepted_on, c.extension_days, c.extension_approved_on, c.extension_notified_on,
+               c.extension_notice, c.replied_on)  # fmt: skip
+    with loaded.connect() as conn:
+        extended = conn.execute(sa.select(*columns).where(c.extension_days > 0)).all()
+    assert extended
+    for number, accepted, days, approved, told, how, replied in extended:
+        assert days == 30 and accepted < approved <= told <= (replied or TODAY), number  # 第34条
+        assert how in {m.value for m in NoticeMethod}, number
 
 
 def test_refuses_to_load_into_a_database_with_cases(loaded):
