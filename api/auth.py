@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from html import escape
 
 from starlette.concurrency import run_in_threadpool
@@ -10,7 +11,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import BaseRoute, Route
 
 from api import deps
-from core.accounts import auth, users
+from core.accounts import auth, sessions, users
 from core.platform import db
 from core.platform.config import get_settings
 from core.platform.errors import AuthError
@@ -109,6 +110,10 @@ def _pinned_notice(lang: str) -> str:
     return _message(t("app.reference_date_pinned", language=lang, date=fmt_date(pinned, lang)), "info")
 
 
+def _minutes(window) -> int:
+    return int(window.total_seconds() // 60)
+
+
 def _form_html(lang: str, username: str, error: str | None, info: str | None, chosen: bool = False) -> str:
     other = "en" if lang == DEFAULT_LANGUAGE else DEFAULT_LANGUAGE
     e = lambda key, **kw: escape(t(key, language=lang, **kw))  # noqa: E731
@@ -128,7 +133,7 @@ def _form_html(lang: str, username: str, error: str | None, info: str | None, ch
 <input id="password" name="password" type="password" autocomplete="current-password" maxlength="256" required>
 <button type="submit">{e("auth.sign_in")}</button>
 </form>
-<footer><span>{e("auth.lockout_notice", n=auth.MAX_FAILURES, minutes=int(auth.LOCK_DURATION.total_seconds() // 60))}</span>
+<footer><span>{e("session.attempts_notice", n=auth.CLIENT_MAX_FAILURES, minutes=_minutes(auth.CLIENT_WINDOW))}</span>
 <a href="/auth/login{_query(other)}" lang="{other}">{escape(LANGUAGES[other])}</a></footer>
 </main></body></html>"""
 
@@ -172,15 +177,15 @@ async def login_page(request: Request) -> Response:
     return _keep_lang(page, lang, request) if chosen else page
 
 
-def _sign_in(username: str, password: str, ip: str | None) -> tuple[str, int]:
+def _sign_in(username: str, password: str, ip: str | None, user_agent: str | None) -> tuple[str, int]:
     with db.session_scope() as session:
-        user = auth.authenticate(session, username, password, ip)
-        return auth.make_session_cookie(user), int(auth.session_hours(session) * 3600)
+        _user, cookie = auth.sign_in(session, username, password, ip, user_agent)
+        return cookie, int(auth.session_hours(session) * 3600)
 
 
 def _failure_text(exc: AuthError, lang: str) -> str:
-    if isinstance(exc, auth.AccountLocked):
-        return t("auth.locked", language=lang, until=exc.locked_until.strftime("%H:%M"))
+    if isinstance(exc, auth.TooManyAttempts):
+        return t("session.too_many_attempts", language=lang, minutes=_minutes(auth.CLIENT_WINDOW))
     return t("auth.invalid_credentials", language=lang)
 
 
@@ -192,10 +197,14 @@ async def login_submit(request: Request) -> Response:
         return _page(lang, error=t("auth.bad_origin", language=lang), status=403)
     username = str(form.get("username") or "")[:100]
     password = str(form.get("password") or "")[: auth.MAX_PASSWORD_LENGTH + 1]
+    agent = request.headers.get("user-agent")
     try:
-        cookie, max_age = await run_in_threadpool(_sign_in, username, password, deps.client_ip(request))
+        cookie, max_age = await run_in_threadpool(
+            _sign_in, username, password, deps.client_ip(request), agent
+        )
     except AuthError as exc:
-        return _page(lang, username=username, error=_failure_text(exc, lang), status=401, chosen=chosen)
+        error = _failure_text(exc, lang)
+        return _page(lang, username=username, error=error, status=exc.http_status, chosen=chosen)
     lang = await run_in_threadpool(_user_language, cookie, lang if chosen else None) or lang
     response = RedirectResponse(_home(lang), status_code=303)
     response.set_cookie(
@@ -210,11 +219,31 @@ async def login_submit(request: Request) -> Response:
     return _keep_lang(response, lang, request)
 
 
-def _record_logout(cookie: str | None) -> None:
+def _streamlit_identity(request: Request) -> dict | None:
+    """Return the claims in Streamlit's signed single sign-on cookie, or None (absent, tampered, unreadable)."""
+    from streamlit.auth_util import get_cookie_with_chunks
+    from streamlit.web.server.server_util import get_cookie_secret
+    from streamlit.web.server.starlette.starlette_app_utils import decode_signed_value
+    from streamlit.web.server.starlette.starlette_server_config import USER_COOKIE_NAME
+
+    def one(name: str) -> bytes | None:
+        value = request.cookies.get(name)
+        return decode_signed_value(get_cookie_secret(), name, value.encode("latin-1")) if value else None
+
+    try:
+        raw = get_cookie_with_chunks(one, USER_COOKIE_NAME)
+        claims = json.loads(raw) if raw else None
+    except Exception:  # an old or foreign cookie format: Streamlit's own logout still clears it
+        return None
+    return claims if isinstance(claims, dict) else None
+
+
+def _record_logout(cookie: str | None, claims: dict | None) -> None:
     with db.session_scope() as session:
-        user = auth.user_from_cookie(session, cookie)
-        if user is not None:
-            auth.record_logout(session, user)
+        auth.sign_out(session, cookie)
+        token = sessions.sso_token(claims) if claims else None
+        if token:
+            sessions.end(session, token)
 
 
 def _has_streamlit_identity(request: Request) -> bool:
@@ -228,7 +257,8 @@ async def logout(request: Request) -> Response:
     session_cookie = request.cookies.get(auth.SESSION_COOKIE)
     own = await run_in_threadpool(_user_language, session_cookie, None)
     lang = own or _page_lang(request)[0]
-    await run_in_threadpool(_record_logout, session_cookie)
+    claims = _streamlit_identity(request) if _has_streamlit_identity(request) else None
+    await run_in_threadpool(_record_logout, session_cookie, claims)
     if _has_streamlit_identity(request):
         response = await _streamlit_auth(request, "logout")
     else:

@@ -8,7 +8,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from core.accounts import auth, tokens
-from core.platform import db
+from core.platform import db, net
 from i18n import t
 from models import User
 
@@ -31,8 +31,9 @@ def is_https(request: Request) -> bool:
 
 
 def client_ip(request: Request) -> str | None:
-    """Return the address the request came from (the proxy's, when there is one)."""
-    return request.client.host if request.client else None
+    """Return the client's address: the peer's, or what a trusted proxy (PETITION_DESK_TRUSTED_PROXIES) says."""
+    peer = request.client.host if request.client else None
+    return net.client_address(peer, ",".join(request.headers.getlist("x-forwarded-for")) or None)
 
 
 def same_origin(request: Request) -> bool:

@@ -46,7 +46,7 @@ from models.supervision import (
     SupervisionLetter,
 )
 from models.unit import Unit, UnitKind
-from models.user import ApiToken, Role, User
+from models.user import ApiToken, Role, SessionEnd, SignInMethod, User, UserSession
 
 metadata = SQLModel.metadata
 
@@ -94,7 +94,9 @@ __all__ = [
     "Route",
     "SQLModel",
     "Satisfaction",
+    "SessionEnd",
     "Setting",
+    "SignInMethod",
     "SpotCheck",
     "SpotCheckItem",
     "SpotCheckStatus",
@@ -106,5 +108,6 @@ __all__ = [
     "UnitKind",
     "UnitRole",
     "User",
+    "UserSession",
     "metadata",
 ]

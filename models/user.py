@@ -1,4 +1,4 @@
-"""Users, their roles, and API tokens."""
+"""Users, their roles, their sign-in sessions, and API tokens."""
 
 from __future__ import annotations
 
@@ -53,3 +53,37 @@ class ApiToken(SQLModel, table=True):
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
     last_used_at: datetime | None = None
     revoked_at: datetime | None = None
+
+
+class SignInMethod(StrEnum):
+    PASSWORD = "password"  # the /auth/login form
+    OIDC = "oidc"  # single sign-on through st.login
+
+
+class SessionEnd(StrEnum):
+    """Why a sign-in session ended before its time (UserSession.revoked_reason)."""
+
+    LOGOUT = "logout"
+    ENDED_BY_ADMIN = "ended_by_admin"
+    DEACTIVATED = "deactivated"
+    PASSWORD_CHANGED = "password_changed"
+    IDLE = "idle"
+    EXPIRED = "expired"
+
+
+class UserSession(SQLModel, table=True):
+    """One sign-in (browser cookie or single sign-on identity); only the SHA-256 of its random id is stored."""
+
+    __tablename__ = "user_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    method: SignInMethod = enum_field(SignInMethod, length=16)
+    created_at: datetime = created_field()
+    last_seen_at: datetime
+    expires_at: datetime  # the absolute end (auth.session_hours after sign-in), whatever the activity
+    revoked_at: datetime | None = None
+    revoked_reason: SessionEnd | None = enum_field(SessionEnd, nullable=True, length=20)
+    client_ip: str | None = Field(default=None, max_length=45)
+    user_agent: str | None = Field(default=None, max_length=200)

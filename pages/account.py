@@ -16,7 +16,7 @@ from widgets.guard import require_page
 from widgets.text import field_error, md
 
 ERRORS = "pd_account_errors"
-PASSWORD_CHANGED = "pd_password_changed"  # read by pages/sign_in.py after the old cookie stops working
+PASSWORD_CHANGED = "pd_password_changed"
 
 
 def _change_password() -> None:
@@ -25,10 +25,10 @@ def _change_password() -> None:
     if new != again:
         state[ERRORS] = {"again": t("auth.passwords_differ")}
         return
-    user = session_widget.current_user()
+    user, keep = session_widget.current_user(), session_widget.current_session_id()
     try:
         with db.session_scope() as session:
-            users.change_password(session, user, old, new)
+            users.change_password(session, user, old, new, keep_session=keep)
     except ValidationError as exc:
         state[ERRORS] = exc.errors or {"new_password": exc.message}
         return
@@ -55,6 +55,8 @@ def _facts(user) -> None:
 def render() -> None:
     user = require_page("account.password")
     st.title(t("auth.account_title"))
+    if st.session_state.pop(PASSWORD_CHANGED, False):
+        st.success(t("session.password_changed_others_ended"))
     st.caption(f"{user.display_name} · {user.username}")
     _facts(user)
     st.subheader(t("auth.change_password"))

@@ -19,7 +19,6 @@ log = logging.getLogger(__name__)
 ERRORS = "pd_setup_errors"
 CREATED = "pd_setup_created"
 DEMO_PENDING = "pd_setup_demo_pending"
-PASSWORD_CHANGED = "pd_password_changed"
 FIELDS = ("username", "display_name", "password", "password2")
 
 
@@ -92,7 +91,11 @@ def _load_demo() -> None:
 
 
 def _sso() -> None:
-    if st.user.is_logged_in:
+    if st.user.is_logged_in and session_widget.sso_session_ended():
+        st.info(t("session.sso_ended"))
+        if st.button(t("auth.sso_sign_in"), key="pd_sso_again", icon=":material/badge:"):
+            st.login()
+    elif st.user.is_logged_in:
         st.warning(t("auth.sso_unknown"))
         if st.button(t("auth.sign_out"), key="pd_sso_out"):
             st.logout()
@@ -107,8 +110,6 @@ def _sign_in() -> None:
         st.success(t("auth.setup_created"))
     if st.session_state.pop(DEMO_PENDING, False):
         _load_demo()
-    if st.session_state.pop(PASSWORD_CHANGED, False):
-        st.success(t("auth.password_changed_sign_in_again"))
     st.write(t("auth.sign_in_intro"))
     session_widget.same_tab_link(t("auth.go_sign_in"), session_widget.auth_url("/auth/login"))
     if session_widget.oidc_configured():

@@ -55,6 +55,7 @@ def _user_table(people, unit_names: dict) -> None:
             t("auth.active"): u.active,
             t("auth.locked_col"): u.locked,
             t("auth.last_login"): _when(u.last_login_at),
+            t("session.live_col"): u.sessions,
         }
         for u in people
     ]
@@ -101,6 +102,16 @@ def _reset_password(user_id: int) -> None:
         st.session_state.pd_reset_pw = ""
 
 
+def _end_sessions(user_id: int) -> None:
+    ended = {}
+
+    def work(session, admin):
+        ended["n"] = users.end_sessions(session, admin, user_id)
+
+    if _act(work):
+        st.session_state[FLASH] = ("success", t("session.ended_n", n=ended["n"]))
+
+
 def _edit_form(user, units) -> None:
     with st.form("pd_edit_user", enter_to_submit=False):
         st.text_input(t("auth.display_name"), value=user.display_name, key="pd_edit_name", max_chars=40)
@@ -123,7 +134,7 @@ def _manage(admin, people, units) -> None:
     user = by_id[chosen]
     with st.expander(t("auth.edit_user")):
         _edit_form(user, units)
-    cols = st.columns(3)
+    cols = st.columns(4)
     action = ("auth.reactivate", True) if not user.active else ("auth.deactivate", False)
     cols[0].button(
         t(action[0]),
@@ -146,6 +157,14 @@ def _manage(admin, people, units) -> None:
             autocomplete="new-password",
         )
         st.button(t("auth.reset_password"), key="pd_reset_go", on_click=_reset_password, args=(user.id,))
+    cols[3].button(
+        t("session.end_all"),
+        key="pd_end_sessions",
+        disabled=not user.sessions,
+        help=t("session.end_all_help"),
+        on_click=_end_sessions,
+        args=(user.id,),
+    )
 
 
 def _create_user() -> None:

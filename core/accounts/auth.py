@@ -1,9 +1,11 @@
-"""Passwords (argon2id), sign-in with lockout, and the signed session cookie that the shell verifies."""
+"""Passwords (argon2id), sign-in with per-client throttling and account lockout, and the session cookie.
+
+The cookie carries the signed random id of a user_session row (core.accounts.sessions), which the server
+can end; the shell and the API look the row up on every request.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -11,22 +13,28 @@ from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, URLSafeSerializer
 from sqlmodel import Session, select
 
-from core.accounts import audit
+from core.accounts import audit, sessions, throttle
 from core.platform import db, timeutil
 from core.platform.config import secret_key
 from core.platform.errors import AuthError, ValidationError
 from i18n import t
-from models import Setting, User
+from models import SignInMethod, User
 
 SESSION_COOKIE = "pd_session"
-SESSION_HOURS_KEY = "auth.session_hours"
-DEFAULT_SESSION_HOURS = 8.0
-MAX_FAILURES = 5
+SESSION_HOURS_KEY = sessions.SESSION_HOURS_KEY
+IDLE_MINUTES_KEY = sessions.IDLE_MINUTES_KEY
+session_hours = sessions.session_hours
+# One address may fail CLIENT_MAX_FAILURES times per window before it is refused, fewer than the account
+# lockout needs: nobody locks an account (the administrator's, say) from one place.
+CLIENT_MAX_FAILURES = 5
+CLIENT_WINDOW = timedelta(minutes=15)
+MAX_FAILURES = 10
 FAILURE_WINDOW = timedelta(minutes=15)
 LOCK_DURATION = timedelta(minutes=15)
+REFUSED = "auth.login_refused"
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256
 MAX_USERNAME_LENGTH = 40
@@ -34,14 +42,11 @@ MAX_USERNAME_LENGTH = 40
 _hasher = PasswordHasher()  # argon2id with the library's current recommended cost
 
 
-class AccountLocked(AuthError):
-    """Too many failed sign-ins: the account refuses every password until `locked_until`."""
+class TooManyAttempts(AuthError):
+    """Too many failed sign-ins from this address: wait, whichever account is tried."""
 
-    code = "locked"
-
-    def __init__(self, message: str, *, locked_until: datetime):
-        super().__init__(message)
-        self.locked_until = locked_until
+    code = "rate_limited"
+    http_status = 429
 
 
 def hash_password(password: str) -> str:
@@ -95,18 +100,6 @@ def is_locked(user: User, now: datetime | None = None) -> bool:
     return until is not None and until > (now or timeutil.now())
 
 
-def _locked_error(user: User) -> AccountLocked:
-    until = _local(user.locked_until)
-    return AccountLocked(t("auth.locked", until=until.strftime("%H:%M")), locked_until=until)
-
-
-def _audit_login(
-    session: Session, user: User | None, action: str, username: str, ip: str | None, **extra
-) -> None:
-    after = {"username": username[:MAX_USERNAME_LENGTH], "ip": ip, **extra}
-    audit.record(session, user, action, object_type="user", object_id=user.id if user else None, after=after)
-
-
 def _count_failure(user: User, now: datetime) -> None:
     first = _local(user.first_failed_at)
     if first is None or now - first > FAILURE_WINDOW:
@@ -117,126 +110,179 @@ def _count_failure(user: User, now: datetime) -> None:
         user.locked_until = now + LOCK_DURATION
 
 
-def _find_user(session: Session, username: str) -> User | None:
+def _find_user(session: Session, username: str, *, lock: bool = False) -> User | None:
     if not username or len(username) > MAX_USERNAME_LENGTH:
         return None
-    stmt = select(User).where(User.username == username).with_for_update()
+    stmt = select(User).where(User.username == username)
+    if lock:
+        stmt = stmt.with_for_update()
     # The counters must be the database's, not a copy the session already holds.
-    stmt = stmt.execution_options(populate_existing=True)
-    return session.exec(stmt).first()
+    return session.exec(stmt.execution_options(populate_existing=True)).first()
 
 
-def _refuse(session: Session, user: User | None, username: str, ip: str | None, reason: str) -> AuthError:
-    _audit_login(session, user, "auth.login_failed", username, ip, reason=reason)
+def _failure_reason(user: User | None, stored: str | None, ok: bool) -> str | None:
+    """Return why the attempt fails (unknown, inactive, locked, password), or None when it succeeds."""
+    if user is None:
+        return "unknown"
+    if not user.active or not user.password_hash:
+        return "inactive"
+    if is_locked(user):
+        return "locked"
+    if not ok or user.password_hash != stored:  # a password changed meanwhile is checked next time
+        return "password"
+    return None
+
+
+def _client_failures(session: Session, ip: str | None) -> int:
+    if not ip:
+        return 0
+    since = timeutil.now() - CLIENT_WINDOW
+    return throttle.counts(session, "auth.login_failed", since, ip=ip)["ip"]
+
+
+def _throttled(session: Session, username: str, ip: str | None) -> TooManyAttempts:
+    after = {"username": username[:MAX_USERNAME_LENGTH], "ip": ip, "reason": "client_limit"}
+    audit.record(session, None, REFUSED, object_type="user", after=after)
     session.commit()
-    return AuthError(t("auth.invalid_credentials"))
+    return TooManyAttempts(t("session.too_many_attempts", minutes=int(CLIENT_WINDOW.total_seconds() // 60)))
 
 
-def _wrong_password(session: Session, user: User, username: str, ip: str | None) -> AuthError:
-    _count_failure(user, timeutil.now())
-    locked = timeutil.to_local(user.locked_until) if is_locked(user) else None
-    _audit_login(
-        session,
-        user,
-        "auth.login_failed",
-        username,
-        ip,
-        reason="password",
-        failed_logins=user.failed_logins,
-        locked_until=locked,
-    )
+def _record(session: Session, user: User | None, action: str, after: dict) -> None:
+    audit.record(session, user, action, object_type="user", object_id=user.id if user else None, after=after)
+
+
+def _authenticate(
+    session: Session,
+    username: str,
+    password: str,
+    ip: str | None,
+    user_agent: str | None,
+    method: SignInMethod | None,
+) -> tuple[User, str | None]:
+    username = (username or "").strip().lower()
+    password = password or ""
+    if _client_failures(session, ip) >= CLIENT_MAX_FAILURES:  # cheap early answer; decided again below
+        raise _throttled(session, username, ip)
+    # One argon2 check whatever the account's state, outside any lock: unknown, inactive, locked and
+    # wrong-password attempts take the same time and get the same answer.
+    seen = _find_user(session, username)
+    stored = seen.password_hash if seen is not None and seen.active and seen.password_hash else None
+    ok = verify_password(stored or _dummy_hash(), password) and stored is not None
     session.commit()
-    return _locked_error(user) if locked else AuthError(t("auth.invalid_credentials"))
+    throttle.lock(session, "auth.login", ip or "")  # until the commit: concurrent attempts count this one
+    if _client_failures(session, ip) >= CLIENT_MAX_FAILURES:
+        raise _throttled(session, username, ip)
+    user = _find_user(session, username, lock=True)
+    reason = _failure_reason(user, stored, ok)
+    if reason is None:
+        return user, _succeed(session, user, password, ip, user_agent, method)
+    after = {"username": username[:MAX_USERNAME_LENGTH], "ip": ip, "reason": reason}
+    if reason == "password":
+        _count_failure(user, timeutil.now())
+        locked = timeutil.to_local(user.locked_until) if is_locked(user) else None
+        after |= {"failed_logins": user.failed_logins, "locked_until": locked}
+    _record(session, user, "auth.login_failed", after)
+    session.commit()
+    # A locked account answers like a wrong password: only the audit log and the users screen say "locked".
+    raise AuthError(t("auth.invalid_credentials"))
 
 
-def _succeed(session: Session, user: User, username: str, password: str, ip: str | None) -> User:
+def _succeed(
+    session: Session,
+    user: User,
+    password: str,
+    ip: str | None,
+    user_agent: str | None,
+    method: SignInMethod | None,
+) -> str | None:
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.failed_logins, user.first_failed_at, user.locked_until = 0, None, None
     user.last_login_at = timeutil.now()
-    _audit_login(session, user, "auth.login", username, ip, method="password")
+    token, after = None, {"username": user.username, "ip": ip, "method": "password"}
+    if method is not None:
+        row, token = sessions.open_session(session, user, method, ip=ip, user_agent=user_agent)
+        after["session"] = row.id
+    _record(session, user, "auth.login", after)
     session.commit()
     session.refresh(user)
-    return user
+    return token
 
 
 def authenticate(session: Session, username: str, password: str, ip: str | None = None) -> User:
-    """Return the user whose password matches, or raise AuthError / AccountLocked; every attempt is audited."""
-    username = (username or "").strip().lower()
-    user = _find_user(session, username)
-    if user is None or not user.active or not user.password_hash:
-        verify_password(_dummy_hash(), password or "")  # same time for unknown and known users
-        raise _refuse(session, user, username, ip, "unknown" if user is None else "inactive")
-    if is_locked(user):
-        _audit_login(session, user, "auth.login_failed", username, ip, reason="locked")
-        session.commit()
-        raise _locked_error(user)
-    if not verify_password(user.password_hash, password or ""):
-        raise _wrong_password(session, user, username, ip)
-    return _succeed(session, user, username, password, ip)
+    """Return the user whose password matches, or raise AuthError / TooManyAttempts; every attempt is audited.
+
+    More than CLIENT_MAX_FAILURES failures from one address in CLIENT_WINDOW refuse that address (without
+    touching any account); MAX_FAILURES failures on one account in FAILURE_WINDOW lock the account, which
+    still answers like a wrong password.
+    """
+    return _authenticate(session, username, password, ip, None, None)[0]
 
 
-def record_sso_login(session: Session, user: User, subject: str | None) -> None:
-    """Audit a sign-in through the configured OIDC provider."""
-    user = session.get(User, user.id)
-    user.last_login_at = timeutil.now()
-    _audit_login(session, user, "auth.login", user.username, None, method="oidc", subject=subject)
-    session.commit()
+def sign_in(
+    session: Session, username: str, password: str, ip: str | None = None, user_agent: str | None = None
+) -> tuple[User, str]:
+    """Check the password as `authenticate` does and open a session; return the user and the cookie value."""
+    user, token = _authenticate(session, username, password, ip, user_agent, SignInMethod.PASSWORD)
+    return user, sign_token(token)
 
 
-def record_logout(session: Session, user: User) -> None:
-    """Audit a sign-out."""
-    audit.record(session, user, "auth.logout", object_type="user", object_id=user.id)
-    session.commit()
+def _serializer() -> URLSafeSerializer:
+    # a new salt: cookies of the stateless scheme before user_session rows no longer verify
+    return URLSafeSerializer(secret_key(), salt="petition-desk.session.v2")
 
 
-def session_hours(session: Session) -> float:
-    """Return how long a sign-in lasts (Setting `auth.session_hours`, default 8)."""
-    row = session.get(Setting, SESSION_HOURS_KEY)
-    try:
-        hours = float(json.loads(row.value)) if row else DEFAULT_SESSION_HOURS
-    except (TypeError, ValueError):
-        hours = DEFAULT_SESSION_HOURS
-    return min(max(hours, 0.25), 24 * 30)
+def sign_token(token: str) -> str:
+    """Return the signed cookie value that carries a session id."""
+    return _serializer().dumps(token)
 
 
-def session_stamp(user: User) -> str:
-    """Return a short fingerprint that changes whenever the user's password changes."""
-    changed = user.password_changed_at.isoformat() if user.password_changed_at else ""
-    raw = f"{user.id}|{user.password_hash or ''}|{changed}"
-    return hashlib.sha256(raw.encode()).hexdigest()[:20]
-
-
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret_key(), salt="petition-desk.session")
-
-
-def make_session_cookie(user: User) -> str:
-    """Return the signed value of the session cookie for this user."""
-    return _serializer().dumps({"u": user.id, "s": session_stamp(user)})
-
-
-def user_from_cookie(session: Session, value: str | None) -> User | None:
-    """Return the active user named by a valid, unexpired session cookie value, or None."""
+def token_from_cookie(value: str | None) -> str | None:
+    """Return the session id a cookie value carries, or None if it is missing or tampered with."""
     if not value:
         return None
     try:
-        payload = _serializer().loads(value, max_age=int(session_hours(session) * 3600))
-        user = session.get(User, int(payload["u"]))
-    except (BadSignature, KeyError, TypeError, ValueError):
+        token = _serializer().loads(value)
+    except BadSignature:
         return None
-    if user is None or not user.active or payload.get("s") != session_stamp(user):
+    return token if isinstance(token, str) else None
+
+
+def make_session_cookie(
+    session: Session, user: User, *, ip: str | None = None, user_agent: str | None = None
+) -> str:
+    """Open a password session for `user` (committed) and return its cookie value (tests and tools)."""
+    _row, token = sessions.open_session(session, user, SignInMethod.PASSWORD, ip=ip, user_agent=user_agent)
+    session.commit()
+    return sign_token(token)
+
+
+def user_from_cookie(session: Session, value: str | None) -> User | None:
+    """Return the active user of the live session a cookie value names, or None."""
+    found = sessions.resolve(session, token_from_cookie(value))
+    return found[0] if found else None
+
+
+def sign_out(session: Session, value: str | None) -> User | None:
+    """End the session a cookie value names (audited); return its user, or None if it was not live."""
+    return sessions.end(session, token_from_cookie(value))
+
+
+def current_from_cookies(cookies: Mapping[str, str]) -> tuple[User, int] | None:
+    """Return the signed-in user (a detached row) and his session's id from the request's cookies, or None."""
+    token = token_from_cookie(cookies.get(SESSION_COOKIE))
+    if not token:
         return None
-    return user
+    with db.session_scope() as session:
+        found = sessions.resolve(session, token)
+        if found is None:
+            return None
+        user, row = found
+        session.expunge(user)
+        return user, row.id
 
 
 def user_from_cookies(cookies: Mapping[str, str]) -> User | None:
     """Return the signed-in user from the request's cookies (a detached row), or None."""
-    value = cookies.get(SESSION_COOKIE)
-    if not value:
-        return None
-    with db.session_scope() as session:
-        user = user_from_cookie(session, value)
-        if user is not None:
-            session.expunge(user)
-        return user
+    found = current_from_cookies(cookies)
+    return found[0] if found else None

@@ -9,12 +9,12 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
-from core.accounts import audit, auth, permissions
+from core.accounts import audit, auth, permissions, sessions
 from core.platform import timeutil
 from core.platform.errors import NotFound, PermissionDenied, StaleVersion, ValidationError
 from core.platform.validation import has_control_chars
 from i18n import t
-from models import Role, Unit, User
+from models import Role, SessionEnd, Unit, User
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
 AUDIT_FIELDS = ("username", "display_name", "role", "unit_id", "oidc_subject", "active")
@@ -39,9 +39,10 @@ class UserRow:
     locked: bool
     last_login_at: datetime | None
     version: int
+    sessions: int = 0  # live sign-in sessions
 
 
-def _row(user: User) -> UserRow:
+def _row(user: User, live: int = 0) -> UserRow:
     return UserRow(
         id=user.id,
         username=user.username,
@@ -53,13 +54,16 @@ def _row(user: User) -> UserRow:
         locked=auth.is_locked(user),
         last_login_at=user.last_login_at,
         version=user.version,
+        sessions=live,
     )
 
 
 def list_users(session: Session, actor: User) -> list[UserRow]:
-    """Return every user, by username."""
+    """Return every user, by username, with his number of live sessions."""
     permissions.require(actor, "user.manage")
-    return [_row(u) for u in session.exec(select(User).order_by(User.username)).all()]
+    people = session.exec(select(User).order_by(User.username)).all()
+    live = sessions.live_counts(session, [u.id for u in people])
+    return [_row(u, live.get(u.id, 0)) for u in people]
 
 
 def list_units(session: Session) -> list:
@@ -257,12 +261,26 @@ def set_active(session: Session, actor: User, user_id: int, active: bool) -> Use
         _guard_last_admin(session, user, active=False)
     before = audit.snapshot(user, AUDIT_FIELDS)
     user.active = active
+    if not active:
+        sessions.end_all(session, user.id, SessionEnd.DEACTIVATED)
     return _save(session, actor, user, before, "user.activate" if active else "user.deactivate")
 
 
 def deactivate(session: Session, actor: User, user_id: int) -> User:
-    """Deactivate a user: his cookies and API tokens stop working at once."""
+    """Deactivate a user: his sessions end and his API tokens stop working at once."""
     return set_active(session, actor, user_id, False)
+
+
+def end_sessions(session: Session, actor: User, user_id: int) -> int:
+    """End every live sign-in of a user, in every browser and process (administrators); return how many."""
+    permissions.require(actor, "user.manage")
+    user = _get(session, user_id)
+    ended = sessions.end_all(session, user.id, SessionEnd.ENDED_BY_ADMIN)
+    audit.record(
+        session, actor, "user.end_sessions", object_type="user", object_id=user.id, after={"sessions": ended}
+    )
+    session.commit()
+    return ended
 
 
 def unlock(session: Session, actor: User, user_id: int) -> User:
@@ -279,21 +297,29 @@ def unlock(session: Session, actor: User, user_id: int) -> User:
 
 
 def _store_password(
-    session: Session, actor: User | None, user: User, password: str, action: str, note=None
+    session: Session,
+    actor: User | None,
+    user: User,
+    password: str,
+    action: str,
+    note=None,
+    keep_session: int | None = None,
 ) -> User:
     auth.check_password(user.username, password, field="new_password")
     user.password_hash = auth.hash_password(password)
     user.password_changed_at = timeutil.now()
     user.failed_logins, user.first_failed_at, user.locked_until = 0, None, None
     user.version += 1
-    audit.record(session, actor, action, object_type="user", object_id=user.id, note=note)
+    ended = sessions.end_all(session, user.id, SessionEnd.PASSWORD_CHANGED, keep_id=keep_session)
+    after = {"sessions_ended": ended}
+    audit.record(session, actor, action, object_type="user", object_id=user.id, after=after, note=note)
     session.commit()
     session.refresh(user)
     return user
 
 
 def set_password(session: Session, actor: User, user_id: int, new_password: str) -> User:
-    """Reset a user's password (administrators); his existing sign-ins end."""
+    """Reset a user's password (administrators); every sign-in of his ends."""
     permissions.require(actor, "user.manage")
     return _store_password(session, actor, _get(session, user_id), new_password, "user.reset_password")
 
@@ -306,8 +332,10 @@ def set_password_by_operator(session: Session, username: str, new_password: str)
     return _store_password(session, None, user, new_password, "user.reset_password", note="cli")
 
 
-def change_password(session: Session, user: User, old_password: str, new_password: str) -> User:
-    """Change one's own password after proving the old one; every other sign-in of his ends."""
+def change_password(
+    session: Session, user: User, old_password: str, new_password: str, *, keep_session: int | None = None
+) -> User:
+    """Change one's own password after proving the old one; every sign-in of his but `keep_session` ends."""
     permissions.require(user, "account.password")
     row = _get(session, user.id)
     if not auth.verify_password(row.password_hash, old_password or ""):
@@ -316,7 +344,7 @@ def change_password(session: Session, user: User, old_password: str, new_passwor
     if old_password == new_password:
         msg = t("auth.password_unchanged")
         raise ValidationError(msg, errors={"new_password": msg})
-    return _store_password(session, row, row, new_password, "user.change_password")
+    return _store_password(session, row, row, new_password, "user.change_password", keep_session=keep_session)
 
 
 def user_for_oidc(session: Session, subject: str | None, email: str | None) -> User | None:

@@ -34,6 +34,7 @@ STATUTORY_MAXIMUM: dict[str, dict] = {
 OTHER_DEFAULTS: dict[str, object] = {
     "alert.yellow_working_days": 3,
     "auth.session_hours": 8,
+    "auth.idle_minutes": 120,
 }
 
 

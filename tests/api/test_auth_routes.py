@@ -11,7 +11,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from api.routes import routes
-from core.accounts import auth, tokens, users
+from core.accounts import auth, sessions, tokens, users
 from models import (
     Case,
     CaseEvent,
@@ -25,6 +25,7 @@ from models import (
     Setting,
     UnitKind,
     UnitRole,
+    UserSession,
 )
 from tests.factories import make_unit, make_user, unique
 
@@ -105,12 +106,31 @@ def test_the_form_escapes_what_the_user_typed(admin):
     assert "<script>alert" not in response.text and "&lt;script&gt;" in response.text
 
 
-def test_brute_force_locks_the_account(session, admin):
-    client = _client()
-    texts = [_sign_in(client, password=f"guess-number-{i}").text for i in range(5)]
-    assert all("用户名或密码不正确" in x for x in texts[:4]) and "已锁定" in texts[4]
-    locked = _sign_in(client)
-    assert locked.status_code == 401 and "已锁定" in locked.text and "set-cookie" not in locked.headers
+def test_one_client_cannot_lock_the_administrator_out(session, admin):
+    attacker = _client(client=("61.128.1.7", 50000))
+    wrong = [_sign_in(attacker, password=f"guess-number-{i}") for i in range(5)]
+    assert all(r.status_code == 401 and "用户名或密码不正确。" in r.text for r in wrong)
+    refused = _sign_in(attacker)  # the right password too: the address is refused, whoever it names
+    assert refused.status_code == 429 and "登录失败次数过多，请 15 分钟后再试。" in refused.text
+    assert "set-cookie" not in refused.headers
+    assert _sign_in(attacker, username="nobody").status_code == 429
+    session.refresh(admin)
+    assert admin.failed_logins == 5 and admin.locked_until is None  # refusals leave the account alone
+    office = _client(client=("10.20.0.5", 50000))
+    assert _sign_in(office).status_code == 303  # the administrator still gets in from his desk
+
+
+def test_a_locked_account_answers_exactly_like_a_wrong_password(session, admin):
+    for n in range(10):  # two addresses, five each: the account lockout (10) needs more than one place
+        _sign_in(_client(client=(f"61.128.1.{n // 5}", 50000)), password="guess-number-1")
+    session.refresh(admin)
+    assert auth.is_locked(admin)
+    locked = _sign_in(_client(client=("61.128.2.1", 50000)))  # the right password
+    wrong = _sign_in(_client(client=("61.128.2.2", 50000)), password="guess-number-2")
+    unknown = _sign_in(_client(client=("61.128.2.3", 50000)), username="nobody")
+    assert locked.status_code == wrong.status_code == unknown.status_code == 401
+    assert locked.text == wrong.text and "锁定" not in locked.text  # byte for byte
+    assert locked.text == unknown.text.replace('value="nobody"', 'value="wang.admin"')
 
 
 def test_a_sign_in_posted_from_another_site_is_refused(session, admin):
@@ -132,6 +152,32 @@ def test_signing_out_clears_the_cookie_and_shows_the_form_again(session, admin):
     assert client.get("/auth/me").status_code == 401
     assert "您已退出登录" in client.get("/auth/login?out=1").text
     assert _actions(session)[-1] == "auth.logout"
+
+
+def test_a_cookie_replayed_after_sign_out_is_refused(session, admin):
+    client = _client()
+    cookie = _sign_in(client).cookies[auth.SESSION_COOKIE]
+    assert client.get("/auth/me").status_code == 200
+    client.get("/auth/logout")
+    replay = _client(cookies={auth.SESSION_COOKIE: cookie})
+    assert replay.get("/auth/me").status_code == 401
+    assert replay.get("/api/v1/cases").status_code == 401
+    assert replay.get("/auth/login").status_code == 200  # the form again, not "signed in already"
+    [row] = session.exec(select(UserSession)).all()
+    assert row.revoked_reason == "logout" and row.client_ip == "testclient"
+
+
+def test_x_forwarded_for_counts_only_from_a_trusted_proxy(session, admin, monkeypatch):
+    spoofer = _client(client=("61.128.1.7", 50000))
+    for i in range(5):  # a new made-up address every time: still one client
+        _sign_in(spoofer, password="guess-number-1", **{"x-forwarded-for": f"1.2.3.{i}"})
+    assert _sign_in(spoofer, **{"x-forwarded-for": "1.2.3.99"}).status_code == 429
+    monkeypatch.setenv("PETITION_DESK_TRUSTED_PROXIES", "10.0.0.0/24")
+    proxy = _client(client=("10.0.0.2", 50000))
+    response = _sign_in(proxy, **{"x-forwarded-for": "1.2.3.4, 61.128.9.9"})
+    assert response.status_code == 303  # 61.128.9.9, the proxy's word for the client, has no failures
+    logins = session.exec(select(CaseEvent).where(CaseEvent.action == "auth.login")).all()
+    assert [e.after["ip"] for e in logins] == ["61.128.9.9"]
 
 
 def test_single_sign_on_requests_are_handed_to_streamlit(admin):
@@ -232,3 +278,30 @@ def test_a_cookie_authenticated_write_from_another_site_is_refused(session, admi
         headers={"Origin": "http://testserver"},
     )
     assert same_site.status_code != 403  # past the origin check; the workflow decides
+
+
+def test_signing_out_ends_a_single_sign_on_session_too(session, admin):
+    from streamlit.web.server.server_util import get_cookie_secret
+    from streamlit.web.server.starlette.starlette_app_utils import create_signed_value
+    from streamlit.web.server.starlette.starlette_server_config import USER_COOKIE_NAME
+
+    leader = users.create_user(
+        session, admin, username="chen.l", display_name="陈领导", role="leader", oidc_subject="chen@jb.gov.cn"
+    )
+    claims = {
+        "email": "chen@jb.gov.cn",
+        "sub": "abc",
+        "iat": 1790000000,
+        "nonce": "n-1",
+        "provider": "default",
+    }
+    token = sessions.sso_token(claims | {"is_logged_in": True})
+    assert sessions.open_sso_session(session, leader, token, ip=None, user_agent=None, subject="abc")
+    cookie = create_signed_value(
+        get_cookie_secret(), USER_COOKIE_NAME, json.dumps(claims | {"is_logged_in": True})
+    )
+    client = _client(cookies={USER_COOKIE_NAME: cookie.decode()})
+    response = client.get("/auth/logout")
+    assert response.status_code in (302, 303, 307)
+    assert sessions.resolve(session, token) is None and sessions.exists(session, token)
+    assert _actions(session)[-1] == "auth.logout"

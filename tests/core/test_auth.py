@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import io
 import json
-import time
 from datetime import timedelta
 
 import pytest
-from itsdangerous import TimestampSigner
 from sqlmodel import Session, select
 
 from core import commands as cli
 from core.accounts import auth, users
 from core.platform import timeutil
 from core.platform.errors import AuthError, PermissionDenied, StaleVersion, ValidationError
-from models import CaseEvent, Role, Setting, User
+from models import CaseEvent, Role, Setting, User, UserSession
 from tests.factories import make_unit, make_user
 
 PASSWORD = "river2025stone"
@@ -77,38 +75,44 @@ def test_unknown_user_and_wrong_password_get_the_same_message(session):
     assert second.actor_id is not None and second.after["failed_logins"] == 1
 
 
-def test_five_failures_lock_the_account_even_against_the_right_password(session):
-    _admin(session)
-    for _ in range(4):
+def _fail(session: Session, times: int, ip: str | None, username: str = "wang.admin") -> None:
+    for _ in range(times):
         with pytest.raises(AuthError) as exc:
-            auth.authenticate(session, "wang.admin", "guess-number-1", None)
-        assert not isinstance(exc.value, auth.AccountLocked)
-    with pytest.raises(auth.AccountLocked):
-        auth.authenticate(session, "wang.admin", "guess-number-5", None)
-    with pytest.raises(auth.AccountLocked) as locked:
-        auth.authenticate(session, "wang.admin", PASSWORD, None)
-    assert "锁定" in locked.value.message
-    assert len(_events(session, "auth.login_failed")) == 6
+            auth.authenticate(session, username, "guess-number-1", ip)
+        assert type(exc.value) is AuthError and exc.value.message == "用户名或密码不正确。"
+
+
+def test_ten_failures_lock_the_account_which_then_answers_like_a_wrong_password(session):
+    _admin(session)
+    # 5 per address stay under the per-client limit: two addresses make the 10 the account lockout needs
+    _fail(session, 5, "10.0.0.1")
+    _fail(session, 5, "10.0.0.2")
+    user = session.exec(select(User).where(User.username == "wang.admin")).one()
+    session.refresh(user)
+    assert user.failed_logins == 10 and auth.is_locked(user)
+    with pytest.raises(AuthError) as locked:
+        auth.authenticate(session, "wang.admin", PASSWORD, "10.0.0.3")  # the right password, while locked
+    assert type(locked.value) is AuthError and locked.value.message == "用户名或密码不正确。"
+    reasons = [e.after["reason"] for e in _events(session, "auth.login_failed")]
+    assert reasons == ["password"] * 10 + ["locked"]  # the audit log knows
 
 
 def test_the_lock_lifts_after_fifteen_minutes(session, monkeypatch):
     _admin(session)
-    for _ in range(5):
-        with pytest.raises(AuthError):
-            auth.authenticate(session, "wang.admin", "guess-number-1", None)
+    _fail(session, 5, "10.0.0.1")
+    _fail(session, 5, "10.0.0.2")
     later = timeutil.now() + timedelta(minutes=16)
     monkeypatch.setattr(timeutil, "now", lambda: later)
-    assert auth.authenticate(session, "wang.admin", PASSWORD, None).failed_logins == 0
+    assert auth.authenticate(session, "wang.admin", PASSWORD, "10.0.0.3").failed_logins == 0
 
 
 def test_failures_spread_over_more_than_fifteen_minutes_do_not_lock(session, monkeypatch):
     _admin(session)
     start = timeutil.now()
-    for i in range(8):
+    for i in range(12):  # one every 4 minutes: at most 4 of them in any 15-minute window
         monkeypatch.setattr(timeutil, "now", lambda i=i: start + timedelta(minutes=4 * i))
-        with pytest.raises(AuthError) as exc:
-            auth.authenticate(session, "wang.admin", "guess-number-1", None)
-        assert not isinstance(exc.value, auth.AccountLocked)
+        _fail(session, 1, None)
+    assert auth.authenticate(session, "wang.admin", PASSWORD, None).failed_logins == 0
 
 
 def test_a_deactivated_user_cannot_sign_in(session):
@@ -124,40 +128,54 @@ def test_a_deactivated_user_cannot_sign_in(session):
 
 def test_the_session_cookie_names_the_user_and_resists_tampering(session):
     admin = _admin(session)
-    cookie = auth.make_session_cookie(admin)
+    cookie = auth.make_session_cookie(session, admin)
     assert auth.user_from_cookies({auth.SESSION_COOKIE: cookie}).id == admin.id
     assert auth.user_from_cookies({auth.SESSION_COOKIE: cookie[:-2] + "xx"}) is None
     assert auth.user_from_cookies({}) is None
+    [row] = session.exec(select(UserSession)).all()
+    assert row.token_hash not in cookie and len(row.token_hash) == 64  # only a hash of the id is stored
 
 
-def _cookie_made_hours_ago(user: User, hours: float, monkeypatch) -> str:
-    past = int(time.time() - hours * 3600)  # the signer's own clock: elapsed time, not the pinned date
-    with monkeypatch.context() as m:
-        m.setattr(TimestampSigner, "get_timestamp", lambda self: past)
-        return auth.make_session_cookie(user)
+def _at(monkeypatch, moment) -> None:
+    monkeypatch.setattr(timeutil, "now", lambda: moment)
 
 
-def test_the_session_expires_after_the_configured_hours(session, monkeypatch):
+def test_the_session_expires_after_the_configured_hours_however_busy(session, monkeypatch):
     admin = _admin(session)
-    assert auth.user_from_cookie(session, _cookie_made_hours_ago(admin, 7.5, monkeypatch)) is not None
-    assert auth.user_from_cookie(session, _cookie_made_hours_ago(admin, 8.5, monkeypatch)) is None
+    start = timeutil.now()
+    cookie = auth.make_session_cookie(session, admin)
+    for half_hours in range(1, 16):  # active every 30 minutes, so never idle: alive up to 7.5 h
+        _at(monkeypatch, start + timedelta(minutes=30 * half_hours))
+        assert auth.user_from_cookie(session, cookie) is not None, half_hours
+    _at(monkeypatch, start + timedelta(hours=8))
+    assert auth.user_from_cookie(session, cookie) is None
     session.merge(Setting(key=auth.SESSION_HOURS_KEY, value=json.dumps(1)))
     session.commit()
-    assert auth.user_from_cookie(session, _cookie_made_hours_ago(admin, 1.5, monkeypatch)) is None
+    _at(monkeypatch, start)
+    short = auth.make_session_cookie(session, admin)
+    _at(monkeypatch, start + timedelta(minutes=61))
+    assert auth.user_from_cookie(session, short) is None
 
 
-def test_changing_the_password_or_deactivating_ends_old_sessions(session):
+def test_a_password_change_ends_the_other_sessions_and_a_reset_or_deactivation_ends_all(session):
     admin = _admin(session)
     clerk = users.create_user(
         session, admin, username="li.clerk", display_name="李登记", role=Role.REGISTRAR, password=PASSWORD
     )
-    old = auth.make_session_cookie(clerk)
-    users.change_password(session, clerk, PASSWORD, "lake2026water")
-    assert auth.user_from_cookie(session, old) is None
-    fresh = auth.make_session_cookie(session.get(User, clerk.id))
-    assert auth.user_from_cookie(session, fresh) is not None
+    here, phone = auth.make_session_cookie(session, clerk), auth.make_session_cookie(session, clerk)
+    here_id = auth.current_from_cookies({auth.SESSION_COOKIE: here})[1]
+    users.change_password(session, clerk, PASSWORD, "lake2026water", keep_session=here_id)
+    assert auth.user_from_cookie(session, here) is not None  # the browser he changed it in
+    assert auth.user_from_cookie(session, phone) is None
+    users.set_password(session, admin, clerk.id, "reset2026pass")
+    assert auth.user_from_cookie(session, here) is None
+    fresh = auth.make_session_cookie(session, session.get(User, clerk.id))
     users.deactivate(session, admin, clerk.id)
     assert auth.user_from_cookie(session, fresh) is None
+    users.set_active(session, admin, clerk.id, True)
+    assert auth.user_from_cookie(session, fresh) is None  # reactivating does not revive old sessions
+    reasons = session.exec(select(UserSession.revoked_reason).order_by(UserSession.id)).all()
+    assert reasons == ["password_changed", "password_changed", "deactivated"]  # here, phone, fresh
 
 
 def test_change_password_needs_the_old_one_and_follows_the_rules(session):
@@ -255,9 +273,7 @@ def test_an_administrator_resets_a_password_and_unlocks(session):
     clerk = users.create_user(
         session, admin, username="li.clerk", display_name="李登记", role=Role.REGISTRAR, password=PASSWORD
     )
-    for _ in range(5):
-        with pytest.raises(AuthError):
-            auth.authenticate(session, "li.clerk", "guess-number-1", None)
+    _fail(session, 10, None, "li.clerk")
     users.unlock(session, admin, clerk.id)
     assert auth.authenticate(session, "li.clerk", PASSWORD, None)
     users.set_password(session, admin, clerk.id, "reset2026pass")
@@ -315,3 +331,26 @@ def test_create_user_command_has_no_password_argument_and_refuses_weak_ones(engi
         cli.main(["--database-url", _url(engine), "create-user", "--username", "x.y", "--role", "admin"]) == 1
     )
     assert "password" in capsys.readouterr().err
+
+
+def test_thirty_concurrent_wrong_passwords_from_one_address_get_at_most_five_tries(engine, session):
+    from concurrent.futures import ThreadPoolExecutor
+
+    _admin(session)
+
+    def attempt(i: int) -> str:
+        with Session(engine, expire_on_commit=False) as own:
+            try:
+                auth.authenticate(own, "wang.admin", f"guess-number-{i}", "61.128.1.7")
+            except auth.TooManyAttempts:
+                return "refused"
+            except AuthError:
+                return "wrong"
+        return "signed in"
+
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        answers = list(pool.map(attempt, range(30)))
+    # the limit is 5 per address: 5 checked and wrong, the other 25 refused before any account is touched
+    assert answers.count("wrong") == 5 and answers.count("refused") == 25
+    session.expire_all()
+    assert session.exec(select(User)).one().failed_logins == 5

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
 import shell
 from core.accounts import audit, auth, users
-from models import CaseEvent, Role, User
+from core.platform import timeutil
+from models import CaseEvent, Role, User, UserSession
 from tests.factories import make_unit, make_user
 
 FORBIDDEN = "您没有执行此操作的权限。"
@@ -178,9 +181,15 @@ def test_the_audit_export_is_a_workbook_and_is_itself_audited(session):
     assert session.exec(select(CaseEvent).where(CaseEvent.action == "audit.export")).one().after["rows"] == 1
 
 
-def test_changing_the_password_on_the_account_page(session, monkeypatch):
+def _with_cookie(monkeypatch, cookie: str | None) -> None:
+    """Stand in the browser's cookies (AppTest sends none): the shell resolves them as it does in use."""
+    monkeypatch.setattr("widgets.session._cookies", lambda: {auth.SESSION_COOKIE: cookie} if cookie else {})
+
+
+def test_changing_the_password_on_the_account_page_ends_the_other_sessions(session, monkeypatch):
     user = users.create_first_admin(session, username="wang.admin", display_name="王管理", password=PASSWORD)
-    _as(monkeypatch, user)
+    here, phone = auth.make_session_cookie(session, user), auth.make_session_cookie(session, user)
+    _with_cookie(monkeypatch, here)
     at = _page("account").run()
     at.text_input(key="pd_acc_old").input("not-my-password-1")
     at.text_input(key="pd_acc_new").input("lake2026water")
@@ -191,8 +200,46 @@ def test_changing_the_password_on_the_account_page(session, monkeypatch):
     at.text_input(key="pd_acc_new").input("lake2026water")
     at.text_input(key="pd_acc_again").input("lake2026water")
     at = at.button[0].click().run()
-    assert at.session_state["pd_password_changed"] is True
+    assert at.success[0].value == "密码已修改；您在其他设备和浏览器上的登录已全部结束。"
     assert auth.authenticate(session, "wang.admin", "lake2026water", None)
+    assert auth.user_from_cookie(session, here) is not None and auth.user_from_cookie(session, phone) is None
+
+
+SHELL_USER = """
+from widgets import session
+user = session.current_user()
+import streamlit as st
+st.write(user.display_name if user else "anonymous")
+"""
+
+
+def test_a_cookie_replayed_after_sign_out_leaves_nobody_signed_in_in_the_shell(session, monkeypatch):
+    user = make_user(session, Role.REGISTRAR, name="李登记")
+    cookie = auth.make_session_cookie(session, user)
+    _with_cookie(monkeypatch, cookie)
+    shell_app = AppTest.from_file(str(shell.__file__), default_timeout=60).run()
+    assert any("李登记" in c.value for c in shell_app.sidebar.caption)
+    auth.sign_out(session, cookie)  # what /auth/logout and the sidebar button do
+    shell_app.run()
+    assert not shell_app.exception and not any("李登记" in c.value for c in shell_app.sidebar.caption)
+    new_tab = AppTest.from_file(str(shell.__file__), default_timeout=60).run()
+    assert new_tab.title[0].value == "信访工作台" and not new_tab.sidebar.caption  # the visitor's page
+    assert AppTest.from_string(SHELL_USER, default_timeout=30).run().markdown[0].value == "anonymous"
+
+
+def test_an_administrator_ends_all_sessions_of_a_user_from_the_users_screen(session, monkeypatch):
+    admin = make_user(session, Role.ADMIN)
+    clerk = make_user(session, Role.REGISTRAR, name="李登记")
+    cookies = [auth.make_session_cookie(session, clerk) for _ in range(2)]
+    _as(monkeypatch, admin)
+    at = _page("users").run()
+    at.selectbox(key="pd_manage_user").select(clerk.id).run()
+    table = at.dataframe[0].value
+    assert table.loc[table["用户名"] == clerk.username, "在线会话"].item() == 2
+    at = at.button(key="pd_end_sessions").click().run()
+    assert at.success[0].value == "已结束 2 个登录会话。"
+    assert all(auth.user_from_cookie(session, c) is None for c in cookies)
+    assert at.button(key="pd_end_sessions").disabled  # nothing left to end
 
 
 SSO_SCRIPT = """
@@ -203,10 +250,11 @@ st.write(user.display_name if user else "anonymous")
 """
 
 
-def _sso_app(monkeypatch, identity: dict) -> AppTest:
+def _sso_app(monkeypatch, identity: dict, script: str = SSO_SCRIPT) -> AppTest:
     monkeypatch.setattr("widgets.session.oidc_configured", lambda: True)
-    at = AppTest.from_string(SSO_SCRIPT, default_timeout=30)
-    at.user = {"is_logged_in": True, **identity}
+    at = AppTest.from_string(script, default_timeout=30)
+    # what Streamlit's cookie holds after st.login: the ID token's claims, with its issue time and nonce
+    at.user = {"is_logged_in": True, "provider": "default", "iat": 1790000000, "nonce": "n-1", **identity}
     return at
 
 
@@ -228,8 +276,55 @@ def test_single_sign_on_maps_a_known_identity_to_its_local_user_and_audits_once(
     at = _sso_app(monkeypatch, {"email": "chen@jb.gov.cn", "sub": "abc"}).run()
     assert at.markdown[0].value == "陈领导"
     at.run()
+    other_tab = _sso_app(monkeypatch, {"email": "chen@jb.gov.cn", "sub": "abc"}).run()
+    assert other_tab.markdown[0].value == "陈领导"
     logins = session.exec(select(CaseEvent).where(CaseEvent.action == "auth.login")).all()
-    assert [e.after["method"] for e in logins] == ["oidc"]
+    assert [e.after["method"] for e in logins] == ["oidc"]  # one sign-in, one session, one audit event
+    [row] = session.exec(select(UserSession)).all()
+    assert row.method == "oidc"
+
+
+SSO_SIGN_IN_PAGE = """
+from widgets import session
+if session.current_user() is None:
+    from pages import sign_in
+    sign_in.render()
+else:
+    import streamlit as st
+    st.write(session.current_user().display_name)
+"""
+
+
+def test_a_single_sign_on_session_ends_like_any_other(session, monkeypatch):
+    _sso_leader(session)
+    leader = session.exec(select(User).where(User.username == "chen.l")).one()
+    admin = session.exec(select(User).where(User.role == Role.ADMIN)).first()
+    identity = {"email": "chen@jb.gov.cn", "sub": "abc"}
+    at = _sso_app(monkeypatch, identity, SSO_SIGN_IN_PAGE).run()
+    assert at.markdown[0].value == "陈领导"
+    assert users.end_sessions(session, admin, leader.id) == 1
+    at.run()  # the same browser, the same identity cookie: ended
+    assert at.info[0].value.startswith("您的登录已结束") and not at.warning
+    assert at.button(key="pd_sso_again").label == "使用单位统一身份认证登录"
+    # signing in with the provider again brings a new ID token, hence a new session
+    again = _sso_app(monkeypatch, identity | {"iat": 1790003600, "nonce": "n-2"}, SSO_SIGN_IN_PAGE).run()
+    assert again.markdown[0].value == "陈领导"
+    users.deactivate(session, admin, leader.id)
+    assert again.run().info[0].value.startswith("您的登录已结束")
+    third = _sso_app(monkeypatch, identity | {"iat": 1790007200, "nonce": "n-3"}, SSO_SIGN_IN_PAGE).run()
+    assert third.warning[0].value.startswith("您的统一身份认证账户尚未开通本系统")  # deactivated: no way in
+
+
+def test_a_single_sign_on_session_goes_idle(session, monkeypatch):
+    _sso_leader(session)
+    start = timeutil.now()
+    at = _sso_app(monkeypatch, {"email": "chen@jb.gov.cn", "sub": "abc"}).run()
+    assert at.markdown[0].value == "陈领导"
+    monkeypatch.setattr(timeutil, "now", lambda: start + timedelta(minutes=121))
+    assert at.run().markdown[0].value == "anonymous"
+    [row] = session.exec(select(UserSession)).all()
+    session.refresh(row)
+    assert row.revoked_reason == "idle"
 
 
 def test_single_sign_on_refuses_an_unknown_identity(session, monkeypatch):
