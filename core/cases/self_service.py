@@ -2,13 +2,16 @@
 
 No sign-in: the case number and the query code printed on the acceptance notice are the credentials.
 Failed attempts are CaseEvent rows (object_type "self_service", no actor, never the code), so every
-replica sees the same count; more than MAX_FAILURES failures in WINDOW per client or per case number
-refuse further attempts. No message says whether a case number exists.
+replica sees the same count. MAX_FAILURES failures in WINDOW from one client refuse that client, decided
+atomically (core.accounts.throttle): of 30 concurrent wrong attempts at most 5 are checked. A case number
+is never locked, or anyone could lock a petitioner out of his own lookup by trying sequential numbers:
+MAX_FAILURES failures on one number only slow every further attempt on it down by SLOWDOWN seconds.
+No message says whether a case number exists.
 """
 
 from __future__ import annotations
 
-import ipaddress
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -17,20 +20,21 @@ import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
-from core.accounts import audit
+from core.accounts import audit, throttle
 from core.calendar import clock
 from core.cases.case_file import STAGE_DONE
 from core.cases.registration import check_query_code, hash_query_code, new_query_code
-from core.platform import timeutil
+from core.platform import net, timeutil
 from core.platform.errors import IllegalTransition, NotFound, PetitionDeskError, StaleVersion, ValidationError
 from i18n import t
-from models import Case, CaseEvent, CaseStatus, Satisfaction, Stage
+from models import Case, CaseStatus, Satisfaction, Stage
 
 OBJECT_TYPE = "self_service"
 FAILED, LOOKUP, RATED = "self_service.failed", "self_service.lookup", "self_service.rate"
 REFUSED = "self_service.refused"
 MAX_FAILURES = 5
 WINDOW = timedelta(minutes=15)
+SLOWDOWN = 3.0  # seconds each attempt on a case number under attack waits: a brake, never a lock-out
 MAX_NUMBER_LENGTH = 20
 MAX_CODE_LENGTH = 32
 # The stages a petitioner waits on or may act in; objection and dispute are between offices.
@@ -40,7 +44,7 @@ RATINGS = (Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED, Satisfactio
 
 
 class TooManyAttempts(PetitionDeskError):
-    """Too many failed lookups from this client or for this case number: wait and try again."""
+    """Too many failed lookups from this client: wait and try again."""
 
     code = "rate_limited"
     http_status = 429
@@ -77,20 +81,8 @@ class PublicCaseView:
 
 
 def client_key(ip_address: str | None, forwarded_for: str | None) -> str:
-    """Return the client's address for rate limiting: the socket's, or behind a local proxy the one it adds."""
-    hops = [h.strip() for h in (forwarded_for or "").split(",") if h.strip()]
-    if ip_address and not _private(ip_address):
-        return ip_address  # a client that reaches us directly cannot choose its address
-    # Behind a reverse proxy the last X-Forwarded-For entry is the one the proxy wrote, not the client.
-    return hops[-1] if hops else (ip_address or "local")
-
-
-def _private(address: str) -> bool:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return ip.is_private or ip.is_loopback
+    """Return the client's address for rate limiting (X-Forwarded-For only from a trusted proxy)."""
+    return net.client_address(ip_address, forwarded_for) or "local"
 
 
 def _clean(number: str | None, code: str | None) -> tuple[str, str]:
@@ -102,15 +94,8 @@ def _clean(number: str | None, code: str | None) -> tuple[str, str]:
 
 def _failures(session: Session, client: str, number: str) -> tuple[int, int]:
     """Return the failed attempts in the window from this client and for this case number."""
-    since = timeutil.now() - WINDOW
-    by_client = CaseEvent.after["client"].as_string() == client
-    by_number = CaseEvent.after["number"].as_string() == number
-    stmt = sa.select(
-        sa.func.coalesce(sa.func.sum(sa.case((by_client, 1), else_=0)), 0),
-        sa.func.coalesce(sa.func.sum(sa.case((by_number, 1), else_=0)), 0),
-    ).where(CaseEvent.action == FAILED, CaseEvent.at >= since)  # served by ix_case_event_action_at
-    clients, numbers = session.execute(stmt).one()
-    return int(clients), int(numbers)
+    found = throttle.counts(session, FAILED, timeutil.now() - WINDOW, client=client, number=number)
+    return found["client"], found["number"]
 
 
 def _record(session: Session, action: str, client: str, number: str, case_id: int | None = None) -> None:
@@ -126,6 +111,15 @@ def _record(session: Session, action: str, client: str, number: str, case_id: in
     session.commit()
 
 
+def _pause(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+def _refused(session: Session, client: str, number: str) -> TooManyAttempts:
+    _record(session, REFUSED, client, number)
+    return TooManyAttempts(t("casefile.public.too_many", minutes=int(WINDOW.total_seconds() // 60)))
+
+
 @lru_cache(maxsize=1)
 def _decoy_hash() -> str:
     """Return a hash to check codes against when the number is unknown, so both cases take as long."""
@@ -133,21 +127,36 @@ def _decoy_hash() -> str:
 
 
 def _verified_case(session: Session, number: str, code: str, client: str, *, lock: bool = False) -> Case:
-    """Return the case whose number and code match, or record a failure and raise the same error either way."""
+    """Return the case whose number and code match, or record a failure and raise the same error either way.
+
+    The slow code check runs first, outside any lock; then one short transaction under the client's lock
+    counts his failures, records this attempt and decides. With `lock` the case row stays locked for a write.
+    """
     clients, numbers = _failures(session, client, number)
-    if clients >= MAX_FAILURES or numbers >= MAX_FAILURES:
-        _record(session, REFUSED, client, number)
-        raise TooManyAttempts(t("casefile.public.too_many", minutes=int(WINDOW.total_seconds() // 60)))
-    stmt = select(Case).where(Case.number == number)
-    if lock:
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    case = session.exec(stmt).first() if len(number) <= MAX_NUMBER_LENGTH else None
+    if clients >= MAX_FAILURES:  # a cheap early answer; decided again under the lock below
+        raise _refused(session, client, number)
+    if numbers >= MAX_FAILURES:
+        _pause(SLOWDOWN)
+    case = (
+        session.exec(select(Case).where(Case.number == number)).first()
+        if len(number) <= MAX_NUMBER_LENGTH
+        else None
+    )
     stored = case.query_code_hash if case is not None and case.query_code_hash else _decoy_hash()
-    if case is None or not case.query_code_hash or not check_query_code(code, stored):
-        session.rollback()
-        _record(session, FAILED, client, number, case.id if case is not None else None)
+    ok = check_query_code(code, stored) and case is not None and bool(case.query_code_hash)
+    case_id = case.id if case is not None else None
+    session.commit()
+    throttle.lock(session, OBJECT_TYPE, client)  # until the commit: a concurrent attempt counts this one
+    if _failures(session, client, number)[0] >= MAX_FAILURES:
+        raise _refused(session, client, number)
+    if not ok:
+        _record(session, FAILED, client, number, case_id)
         raise NotFound(t("casefile.public.wrong"))
-    return case
+    if not lock:
+        session.commit()
+        return case
+    stmt = select(Case).where(Case.id == case_id).with_for_update().execution_options(populate_existing=True)
+    return session.exec(stmt).one()
 
 
 def _done(case: Case, stage: str) -> date | None:

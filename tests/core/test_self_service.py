@@ -90,13 +90,41 @@ def test_the_sixth_attempt_after_five_failures_from_one_client_is_refused_even_w
     assert ss.lookup(session, case.number, code, "198.51.100.1").number == case.number  # another client
 
 
-def test_five_failures_on_one_number_refuse_it_from_any_client(session):
+def test_failures_on_one_number_slow_it_down_but_never_lock_the_petitioner_out(session, monkeypatch):
     _, case, code = _registered(session)
-    for n in range(5):
+    pauses = []
+    monkeypatch.setattr(ss, "_pause", pauses.append)
+    for n in range(7):  # someone tries the petitioner's number from seven places
         with pytest.raises(NotFound):
             ss.lookup(session, case.number, "AAAA2222", f"198.51.100.{n}")
-    with pytest.raises(ss.TooManyAttempts):
-        ss.lookup(session, case.number, code, "192.0.2.99")
+    assert pauses == [ss.SLOWDOWN, ss.SLOWDOWN]  # the 6th and 7th waited 3 s before being checked
+    assert ss.lookup(session, case.number, code, "192.0.2.99").number == case.number  # he still gets in
+    assert pauses == [ss.SLOWDOWN] * 3
+    assert _events(session, ss.REFUSED) == []
+
+
+def test_thirty_concurrent_wrong_codes_from_one_client_get_at_most_five_checks(engine, session):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sqlmodel import Session
+
+    _, case, _code = _registered(session)
+
+    def attempt(i: int) -> str:
+        with Session(engine, expire_on_commit=False) as own:
+            try:
+                ss.lookup(own, case.number, f"WRONG{i:03d}", CLIENT)
+            except ss.TooManyAttempts:
+                return "refused"
+            except NotFound:
+                return "wrong code"
+        return "shown"
+
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        answers = list(pool.map(attempt, range(30)))
+    assert answers.count("wrong code") == ss.MAX_FAILURES == 5  # checked and counted: exactly the limit
+    assert answers.count("refused") == 25
+    assert len(_events(session, ss.FAILED)) == 5 and len(_events(session, ss.REFUSED)) == 25
 
 
 def test_failures_older_than_the_window_no_longer_count(session):
@@ -155,8 +183,14 @@ def test_rating_before_the_reply_or_without_a_choice_is_refused(session):
         ss.rate(session, case.number, "AAAA2222", Satisfaction.SATISFIED, CLIENT)
 
 
-def test_the_client_key_is_the_socket_address_or_what_the_local_proxy_adds():
+def test_the_client_key_believes_x_forwarded_for_only_from_a_trusted_proxy(monkeypatch):
     assert ss.client_key("61.128.1.7", "10.0.0.1") == "61.128.1.7"  # direct: the header is ignored
+    assert ss.client_key("10.0.0.2", "1.2.3.4, 61.128.1.7") == "10.0.0.2"  # no proxy named: not believed
+    assert ss.client_key("127.0.0.1", "1.2.3.4") == "127.0.0.1"  # not even from loopback
+    monkeypatch.setenv("PETITION_DESK_TRUSTED_PROXIES", "10.0.0.0/24, ::1")
     assert ss.client_key("10.0.0.2", "1.2.3.4, 61.128.1.7") == "61.128.1.7"  # the proxy appended the last
+    assert ss.client_key("61.128.1.7", "1.2.3.4") == "61.128.1.7"  # a client is no proxy
+    assert ss.client_key("10.0.0.2", "1.2.3.4, 10.0.0.9, 61.128.1.7") == "61.128.1.7"
+    assert ss.client_key("10.0.0.2", "61.128.1.7, 10.0.0.9") == "61.128.1.7"  # two proxies in a row
+    assert ss.client_key("10.0.0.2", "not-an-address") == "10.0.0.2"
     assert ss.client_key(None, None) == "local"
-    assert ss.client_key("10.0.0.2", None) == "10.0.0.2"
