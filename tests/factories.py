@@ -219,3 +219,15 @@ def case_in_status(
         act(session, actor, case, action, **inputs(action, on, unit_id=unit.id, other_case_id=other))
     assert case.status == status
     return case
+
+
+def concurrently(engine, attempt, times: int = 30) -> list:
+    """Run attempt(session, i) in `times` threads at once, each with its own session; return the answers."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(i: int):
+        with Session(engine, expire_on_commit=False) as own:
+            return attempt(own, i)
+
+    with ThreadPoolExecutor(max_workers=times) as pool:
+        return list(pool.map(one, range(times)))

@@ -14,7 +14,7 @@ from core.accounts import auth, users
 from core.platform import timeutil
 from core.platform.errors import AuthError, PermissionDenied, StaleVersion, ValidationError
 from models import CaseEvent, Role, Setting, User, UserSession
-from tests.factories import make_unit, make_user
+from tests.factories import concurrently, make_unit, make_user
 
 PASSWORD = "river2025stone"
 
@@ -334,22 +334,18 @@ def test_create_user_command_has_no_password_argument_and_refuses_weak_ones(engi
 
 
 def test_thirty_concurrent_wrong_passwords_from_one_address_get_at_most_five_tries(engine, session):
-    from concurrent.futures import ThreadPoolExecutor
-
     _admin(session)
 
-    def attempt(i: int) -> str:
-        with Session(engine, expire_on_commit=False) as own:
-            try:
-                auth.authenticate(own, "wang.admin", f"guess-number-{i}", "61.128.1.7")
-            except auth.TooManyAttempts:
-                return "refused"
-            except AuthError:
-                return "wrong"
+    def attempt(own: Session, i: int) -> str:
+        try:
+            auth.authenticate(own, "wang.admin", f"guess-number-{i}", "61.128.1.7")
+        except auth.TooManyAttempts:
+            return "refused"
+        except AuthError:
+            return "wrong"
         return "signed in"
 
-    with ThreadPoolExecutor(max_workers=30) as pool:
-        answers = list(pool.map(attempt, range(30)))
+    answers = concurrently(engine, attempt)
     # the limit is 5 per address: 5 checked and wrong, the other 25 refused before any account is touched
     assert answers.count("wrong") == 5 and answers.count("refused") == 25
     session.expire_all()

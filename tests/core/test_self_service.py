@@ -14,7 +14,7 @@ from core.cases.registration import register_case
 from core.platform import timeutil
 from core.platform.errors import IllegalTransition, NotFound, ValidationError
 from models import CaseEvent, CaseStatus, Role, Satisfaction
-from tests.factories import act, case_data, inputs, make_unit, make_user
+from tests.factories import act, case_data, concurrently, inputs, make_unit, make_user
 
 CLIENT = "203.0.113.7"
 WRONG = "casefile.public.wrong"
@@ -104,24 +104,18 @@ def test_failures_on_one_number_slow_it_down_but_never_lock_the_petitioner_out(s
 
 
 def test_thirty_concurrent_wrong_codes_from_one_client_get_at_most_five_checks(engine, session):
-    from concurrent.futures import ThreadPoolExecutor
-
-    from sqlmodel import Session
-
     _, case, _code = _registered(session)
 
-    def attempt(i: int) -> str:
-        with Session(engine, expire_on_commit=False) as own:
-            try:
-                ss.lookup(own, case.number, f"WRONG{i:03d}", CLIENT)
-            except ss.TooManyAttempts:
-                return "refused"
-            except NotFound:
-                return "wrong code"
+    def attempt(own, i: int) -> str:
+        try:
+            ss.lookup(own, case.number, f"WRONG{i:03d}", CLIENT)
+        except ss.TooManyAttempts:
+            return "refused"
+        except NotFound:
+            return "wrong code"
         return "shown"
 
-    with ThreadPoolExecutor(max_workers=30) as pool:
-        answers = list(pool.map(attempt, range(30)))
+    answers = concurrently(engine, attempt)
     assert answers.count("wrong code") == ss.MAX_FAILURES == 5  # checked and counted: exactly the limit
     assert answers.count("refused") == 25
     assert len(_events(session, ss.FAILED)) == 5 and len(_events(session, ss.REFUSED)) == 25
