@@ -9,7 +9,7 @@ import streamlit as st
 from core.accounts import users
 from core.platform import db
 from core.platform.config import get_settings
-from core.platform.errors import PermissionDenied, ValidationError
+from core.platform.errors import PetitionDeskError, ValidationError
 from i18n import t
 from widgets import password
 from widgets import session as session_widget
@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 ERRORS = "pd_setup_errors"
 CREATED = "pd_setup_created"
 DEMO_PENDING = "pd_setup_demo_pending"
-FIELDS = ("username", "display_name", "password", "password2")
+FIELDS = ("code", "username", "display_name", "password", "password2")
 
 
 def render() -> None:
@@ -44,14 +44,16 @@ def _create_admin() -> None:
                 username=values["username"],
                 display_name=values["display_name"],
                 password=values["password"],
+                setup_code=values["code"],
+                client=session_widget.client_address(),
             )
     except ValidationError as exc:
         state[ERRORS] = exc.errors or {"_form": exc.message}
         return
-    except PermissionDenied as exc:
+    except PetitionDeskError as exc:  # set up meanwhile, or too many wrong codes from here
         state[ERRORS] = {"_form": exc.message}
         return
-    for f in ("password", "password2"):
+    for f in ("code", "password", "password2"):
         state[f"pd_setup_{f}"] = ""
     state[ERRORS], state[CREATED], state[DEMO_PENDING] = {}, True, bool(state.get("pd_setup_demo"))
 
@@ -59,8 +61,17 @@ def _create_admin() -> None:
 def _setup() -> None:
     st.title(t("auth.setup_title"))
     st.write(t("auth.setup_intro"))
+    st.caption(t("session.setup_code_intro"))
     errors = st.session_state.get(ERRORS) or {}
     with st.form("pd_setup", enter_to_submit=False):
+        st.text_input(
+            t("session.setup_code"),
+            key="pd_setup_code",
+            max_chars=20,
+            help=t("session.setup_code_help"),
+            autocomplete="off",
+        )
+        field_error(errors.get("setup_code"))
         st.text_input(t("auth.username"), key="pd_setup_username", max_chars=40, autocomplete="username")
         field_error(errors.get("username"))
         st.text_input(t("auth.display_name"), key="pd_setup_display_name", max_chars=40)

@@ -231,3 +231,13 @@ def concurrently(engine, attempt, times: int = 30) -> list:
 
     with ThreadPoolExecutor(max_workers=times) as pool:
         return list(pool.map(one, range(times)))
+
+
+def first_admin(session: Session, password: str, username: str = "wang.admin") -> User:
+    """Create the first administrator as the setup screen does, with the setup code the server would print."""
+    from core.accounts import first_run, users
+
+    code = first_run.issue_setup_code(session)
+    return users.create_first_admin(
+        session, username=username, display_name="王管理", password=password, setup_code=code
+    )

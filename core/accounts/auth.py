@@ -65,7 +65,8 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _dummy_hash() -> str:
+def dummy_hash() -> str:
+    """Return a hash to verify against when there is nothing to check, so a refusal takes as long."""
     return _hasher.hash("not-a-password-0")
 
 
@@ -167,7 +168,7 @@ def _authenticate(
     # wrong-password attempts take the same time and get the same answer.
     seen = _find_user(session, username)
     stored = seen.password_hash if seen is not None and seen.active and seen.password_hash else None
-    ok = verify_password(stored or _dummy_hash(), password) and stored is not None
+    ok = verify_password(stored or dummy_hash(), password) and stored is not None
     session.commit()
     throttle.lock(session, "auth.login", ip or "")  # until the commit: concurrent attempts count this one
     if _client_failures(session, ip) >= CLIENT_MAX_FAILURES:

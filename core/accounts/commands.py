@@ -1,4 +1,4 @@
-"""Command-line accounts: create-user, set-password and create-token (passwords come from standard input only)."""
+"""Command-line accounts: create-user, set-password, create-token and setup-code (passwords from standard input only)."""
 
 from __future__ import annotations
 
@@ -94,4 +94,16 @@ def _create_token(args: argparse.Namespace) -> int:
     with db.session_scope(engine) as session:
         _token, plain = tokens.create_token_by_operator(session, args.username, args.name)
     print(plain)
+    return 0
+
+
+@command(
+    "setup-code",
+    "Print a new one-time setup code for creating the first administrator (a fresh install only).",
+)
+def _setup_code(args: argparse.Namespace) -> int:
+    from core.accounts import first_run
+
+    with db.session_scope(args.engine) as session:
+        print(first_run.issue_setup_code(session))  # the code printed before stops working
     return 0

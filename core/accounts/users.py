@@ -9,7 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
-from core.accounts import audit, auth, permissions, sessions
+from core.accounts import audit, auth, first_run, permissions, sessions
 from core.platform import timeutil
 from core.platform.errors import NotFound, PermissionDenied, StaleVersion, ValidationError
 from core.platform.validation import has_control_chars
@@ -150,13 +150,27 @@ def _insert(
     return user
 
 
-def create_first_admin(session: Session, *, username: str, display_name: str, password: str) -> User:
-    """Create the first administrator of a fresh install; refused once any user exists."""
+def create_first_admin(
+    session: Session,
+    *,
+    username: str,
+    display_name: str,
+    password: str,
+    setup_code: str | None,
+    client: str | None = None,
+) -> User:
+    """Create the first administrator of a fresh install with the setup code from the server's log.
+
+    Refused once any user exists; a wrong code is counted against the client (core.accounts.first_run).
+    """
     if any_user(session):
         raise PermissionDenied(t("auth.setup_done"))
+    first_run.check_setup_code(session, setup_code, client)
     if not password:
         raise ValidationError(t("auth.form_has_errors"), errors={"password": t("auth.password_required")})
     fields = _clean(username, display_name, Role.ADMIN, None, None)
+    _validate(session, fields, password)
+    first_run.consume(session)
     return _insert(session, None, fields, password, note="setup")
 
 

@@ -15,7 +15,9 @@ from alembic.script import ScriptDirectory
 from sqlmodel import Session
 
 from core.platform.config import PROJECT_ROOT, get_settings
+from core.platform.errors import PetitionDeskError
 from core.platform.timeutil import reference_date
+from i18n import t
 
 log = logging.getLogger(__name__)
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
@@ -38,13 +40,34 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+class DatabaseFolderMissing(PetitionDeskError):
+    """DATABASE_URL names a SQLite file in a folder that does not exist (a typo, not a fresh install)."""
+
+    code = "database_folder_missing"
+    http_status = 503
+
+
+def _check_sqlite_folder(path: str) -> None:
+    """Create the data folder for the default database; any other missing folder is an error naming it.
+
+    Creating whatever folder a mistyped DATABASE_URL names would open an empty database instead.
+    """
+    folder = Path(path).expanduser().absolute().parent
+    if folder.is_dir():
+        return
+    if folder == Path(get_settings().data_dir).expanduser().absolute():
+        folder.mkdir(parents=True, exist_ok=True)
+        return
+    raise DatabaseFolderMissing(t("storage.folder_missing", folder=str(folder), path=path))
+
+
 def create_db_engine(url: str | None = None, **kwargs) -> sa.Engine:
     """Build an engine: SQLite in WAL mode with foreign keys and a busy timeout, or PostgreSQL via psycopg 3."""
     url = normalize_url(url or get_settings().database_url)
     if url.startswith("sqlite"):
         path = sa.engine.make_url(url).database
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if path and path != ":memory:" and not path.startswith("file:"):
+            _check_sqlite_folder(path)
         engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 10}, **kwargs)
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine

@@ -27,7 +27,7 @@ from models import (
     UnitRole,
     UserSession,
 )
-from tests.factories import make_unit, make_user, unique
+from tests.factories import first_admin, make_unit, make_user, unique
 
 PASSWORD = "river2025stone"
 
@@ -38,7 +38,7 @@ def _client(**kwargs) -> TestClient:
 
 @pytest.fixture()
 def admin(session):
-    return users.create_first_admin(session, username="wang.admin", display_name="王管理", password=PASSWORD)
+    return first_admin(session, PASSWORD)
 
 
 def _sign_in(client: TestClient, username="wang.admin", password=PASSWORD, **headers):

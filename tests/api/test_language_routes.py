@@ -9,15 +9,16 @@ from starlette.testclient import TestClient
 
 from api.auth import LANG_COOKIE
 from api.routes import routes
-from core.accounts import profile, users
+from core.accounts import profile
 from models import CaseEvent, User
+from tests.factories import first_admin
 
 PASSWORD = "river2025stone"
 
 
 @pytest.fixture()
 def admin(session):
-    return users.create_first_admin(session, username="wang.admin", display_name="王管理", password=PASSWORD)
+    return first_admin(session, PASSWORD)
 
 
 def _client() -> TestClient:

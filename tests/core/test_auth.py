@@ -14,7 +14,7 @@ from core.accounts import auth, users
 from core.platform import timeutil
 from core.platform.errors import AuthError, PermissionDenied, StaleVersion, ValidationError
 from models import CaseEvent, Role, Setting, User, UserSession
-from tests.factories import concurrently, make_unit, make_user
+from tests.factories import concurrently, first_admin, make_unit, make_user
 
 PASSWORD = "river2025stone"
 
@@ -26,7 +26,7 @@ def _events(session: Session, action: str) -> list[CaseEvent]:
 
 
 def _admin(session: Session, username: str = "wang.admin") -> User:
-    return users.create_first_admin(session, username=username, display_name="王管理", password=PASSWORD)
+    return first_admin(session, PASSWORD, username)
 
 
 def test_passwords_are_hashed_with_argon2id():

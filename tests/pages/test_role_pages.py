@@ -9,10 +9,10 @@ from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
 import shell
-from core.accounts import audit, auth, users
+from core.accounts import audit, auth, first_run, users
 from core.platform import timeutil
 from models import CaseEvent, Role, User, UserSession
-from tests.factories import make_unit, make_user
+from tests.factories import first_admin, make_unit, make_user
 
 FORBIDDEN = "您没有执行此操作的权限。"
 PASSWORD = "river2025stone"
@@ -80,7 +80,8 @@ def test_the_whole_shell_runs_for_a_signed_in_user(session, monkeypatch, role):
     assert any(user.display_name in c.value for c in at.sidebar.caption)
 
 
-def _fill_setup(at: AppTest, username: str, password: str, again: str) -> AppTest:
+def _fill_setup(at: AppTest, username: str, password: str, again: str, code: str = "") -> AppTest:
+    at.text_input(key="pd_setup_code").input(code)
     at.text_input(key="pd_setup_username").input(username)
     at.text_input(key="pd_setup_display_name").input("王管理")
     at.text_input(key="pd_setup_password").input(password)
@@ -89,18 +90,33 @@ def _fill_setup(at: AppTest, username: str, password: str, again: str) -> AppTes
 
 
 def test_first_run_shows_the_setup_form_and_creates_the_administrator(engine, session: Session):
+    code = first_run.issue_setup_code(session)  # what the server printed to its log at start
     at = _page("sign_in").run()
     assert at.title[0].value == "初始化信访工作台"
-    at = _fill_setup(at, "wang.admin", PASSWORD, PASSWORD + "x")
+    at = _fill_setup(at, "wang.admin", PASSWORD, PASSWORD + "x", code)
     assert any(c.value == ":red[两次输入的密码不一致。]" for c in at.caption)
-    at = _fill_setup(at, "wang.admin", "weak", "weak")
+    at = _fill_setup(at, "wang.admin", "weak", "weak", code)
     assert any("密码至少 10 个字符。" in c.value for c in at.caption)
-    assert not users.any_user(session)
     at = _fill_setup(at, "wang.admin", PASSWORD, PASSWORD)
+    assert any(c.value == ":red[请填写服务器日志中的安装码。]" for c in at.caption)
+    at = _fill_setup(at, "wang.admin", PASSWORD, PASSWORD, "2222-3333-4444")
+    assert any(c.value == ":red[安装码不正确。请使用服务器最近一次打印的安装码。]" for c in at.caption)
+    assert not users.any_user(session)
+    at = _fill_setup(at, "wang.admin", PASSWORD, PASSWORD, code)
     assert not at.exception
     assert at.success[0].value == "管理员账户已创建，请登录。"
     assert any('href="/auth/login"' in m.value for m in at.markdown)
     assert auth.authenticate(session, "wang.admin", PASSWORD, None).role == Role.ADMIN
+
+
+def test_the_setup_form_refuses_after_five_wrong_codes(engine, session: Session):
+    code = first_run.issue_setup_code(session)
+    at = _page("sign_in").run()
+    for n in range(5):
+        at = _fill_setup(at, "wang.admin", PASSWORD, PASSWORD, f"2222-3333-444{n}")
+    at = _fill_setup(at, "wang.admin", PASSWORD, PASSWORD, code)
+    assert [e.value for e in at.error] == ["安装码输错次数过多，请 15 分钟后再试。"]
+    assert not users.any_user(session)
 
 
 def test_with_users_the_visitor_page_links_to_the_sign_in_form(session):
@@ -187,7 +203,7 @@ def _with_cookie(monkeypatch, cookie: str | None) -> None:
 
 
 def test_changing_the_password_on_the_account_page_ends_the_other_sessions(session, monkeypatch):
-    user = users.create_first_admin(session, username="wang.admin", display_name="王管理", password=PASSWORD)
+    user = first_admin(session, PASSWORD)
     here, phone = auth.make_session_cookie(session, user), auth.make_session_cookie(session, user)
     _with_cookie(monkeypatch, here)
     at = _page("account").run()
