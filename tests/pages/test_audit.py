@@ -90,13 +90,16 @@ def _recorded_actions() -> set[str]:
     import ast
     from pathlib import Path
 
+    from core.accounts.first_run import SETUP_CODE_KEY
     from core.accounts.permissions import PERMISSIONS
     from core.cases.workflow import TRANSITIONS
     from core.platform.settings import OTHER_DEFAULTS
     from i18n import catalog
 
     dotted = re.compile(r"^[a-z_]+\.[a-z_]*[a-z]$")
-    other = set(catalog("zh_CN")) | set(PERMISSIONS) | set(OTHER_DEFAULTS)  # messages, permissions, settings
+    other = (
+        set(catalog("zh_CN")) | set(PERMISSIONS) | set(OTHER_DEFAULTS) | {SETUP_CODE_KEY}
+    )  # messages, …, settings
     found = set(TRANSITIONS)
     for path in Path(__file__).resolve().parents[2].joinpath("core").rglob("*.py"):
         source = path.read_text()
