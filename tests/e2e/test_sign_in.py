@@ -54,13 +54,13 @@ def test_sign_in_survives_a_refresh_and_sign_out_ends_it(app_url, e2e_env, page)
     expect(page.locator("h1")).to_have_text("信访工作台")
     page.screenshot(path=str(SCREENS / "sign-in.png"))
     _submit(page, "wang.admin", PASSWORD)
-    welcome = page.get_by_text("欢迎，王管理")
+    welcome = page.get_by_text("王管理（系统管理员），您好")
     expect(welcome).to_be_visible(timeout=WAIT_MS)
     expect(page.get_by_role("link", name="审计日志")).to_be_visible()
     expect(page.get_by_text("案件总数")).to_be_visible(timeout=WAIT_MS)
     page.screenshot(path=str(SCREENS / "home.png"))
     page.reload()
-    expect(page.get_by_text("欢迎，王管理")).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_text("王管理（系统管理员），您好")).to_be_visible(timeout=WAIT_MS)
     page.get_by_role("link", name="审计日志").click()
     # user.create (by the command line) and auth.login
     expect(page.get_by_text("共 2 条记录，第 1/1 页")).to_be_visible(timeout=WAIT_MS)
@@ -78,7 +78,7 @@ def test_sign_in_survives_a_refresh_and_sign_out_ends_it(app_url, e2e_env, page)
     page.context.add_cookies(saved)  # someone kept a copy of the cookie: it is dead on the server
     page.goto(app_url + "/")
     expect(page.get_by_text("前往登录页面")).to_be_visible(timeout=WAIT_MS)
-    expect(page.get_by_text("欢迎，王管理")).to_have_count(0)
+    expect(page.get_by_text("王管理（系统管理员），您好")).to_have_count(0)
 
 
 ACCOUNT_STATE = """
