@@ -36,6 +36,7 @@ from models.mediation import (
     Mentorship,
 )
 from models.person import Gender, Person
+from models.subject import Responsibility, ResponsibilityUnit, Subject
 from models.supervision import (
     LetterKind,
     LetterStatus,
@@ -90,6 +91,8 @@ __all__ = [
     "PartyRole",
     "PauseKind",
     "Person",
+    "Responsibility",
+    "ResponsibilityUnit",
     "Role",
     "Route",
     "SQLModel",
@@ -103,6 +106,7 @@ __all__ = [
     "Stage",
     "Street",
     "StreetKind",
+    "Subject",
     "SupervisionLetter",
     "Unit",
     "UnitKind",

@@ -21,6 +21,7 @@ class Holiday(SQLModel, table=True):
     is_workday: bool = Field(default=False)
     name: str = Field(max_length=40)
     source: HolidaySource = enum_field(HolidaySource, HolidaySource.PACKAGE)
+    version: int = version_field()
 
 
 class HolidayYear(SQLModel, table=True):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Field, SQLModel
 
-from models.base import StrEnum, enum_field
+from models.base import StrEnum, enum_field, version_field
 
 
 class StreetKind(StrEnum):
@@ -24,6 +24,8 @@ class Street(SQLModel, table=True):
     code: str = Field(max_length=12, unique=True)
     name: str = Field(max_length=40)
     kind: StreetKind = enum_field(StreetKind, StreetKind.STREET)
+    active: bool = Field(default=True)  # a merged street stays for the cases that name it
+    version: int = version_field()
 
 
 class Community(SQLModel, table=True):
@@ -34,6 +36,8 @@ class Community(SQLModel, table=True):
     name: str = Field(max_length=40)
     kind: CommunityKind = enum_field(CommunityKind, CommunityKind.COMMUNITY)
     street_id: int = Field(foreign_key="street.id", index=True)
+    active: bool = Field(default=True)
+    version: int = version_field()
 
 
 class Grid(SQLModel, table=True):
@@ -43,3 +47,5 @@ class Grid(SQLModel, table=True):
     code: str = Field(max_length=16, unique=True)
     name: str = Field(max_length=60)
     community_id: int = Field(foreign_key="community.id", index=True)
+    active: bool = Field(default=True)  # a redrawn grid stays for the cases and mediators that name it
+    version: int = version_field()
