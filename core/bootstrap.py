@@ -9,13 +9,15 @@ from core.platform import db
 
 
 def seed_reference(engine: sa.Engine) -> None:
-    """Insert the holiday table and default settings where they are missing."""
+    """Insert the holiday table, default settings and the subjects where they are missing."""
     from core.calendar import holidays
+    from core.places import subjects
     from core.platform import settings
 
     with Session(engine) as session:
         holidays.seed_from_package(session)
         settings.ensure_defaults(session)
+        subjects.ensure_seeded(session)
 
 
 def prepare_database(engine: sa.Engine | None = None) -> sa.Engine:

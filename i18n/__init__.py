@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextvars
 import tomllib
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -54,9 +55,20 @@ def t(key: str, language: str | None = None, **values) -> str:
     return text.format(**values) if values else text
 
 
+# kind -> (value, language) -> label or None: values kept in a table (subjects), which an administrator edits
+_sources: dict[str, Callable[[str, str], str | None]] = {}
+
+
+def set_label_source(kind: str, source: Callable[[str, str], str | None]) -> None:
+    """Let a table name the values of `kind` first; the catalog answers what the source does not know."""
+    _sources[kind] = source
+
+
 def label(kind: str, value) -> str:
     """Return the display label of an enum value, e.g. label("channel", "visit") -> 来访."""
     raw = getattr(value, "value", value)
     if raw is None:
         return ""
-    return t(f"enum.{kind}.{raw}")
+    source = _sources.get(kind)
+    found = source(str(raw), _current.get()) if source else None
+    return found or t(f"enum.{kind}.{raw}")

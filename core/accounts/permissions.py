@@ -46,9 +46,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "supervision.view": frozenset({A, S, L}),
     "supervision.edit": frozenset({A, S}),
     "supervision.reply": frozenset({A, H}),
-    # dashboards and reference data
+    # dashboards and reference data (the low-code admin: each table names its view and write actions)
     "kpi.view": frozenset({A, S, L}),
+    "data.view": ALL,  # open the reference-data page; each table on it checks its own view action
+    "reference.view": frozenset({A, R, H, S, L}),  # places, units, subjects, responsibility list, holidays
+    "reference.edit": frozenset({A}),
     "holiday.edit": frozenset({A}),
+    "setting.view": frozenset({A, S}),
     "setting.edit": frozenset({A}),
     # accounts and the audit log
     "account.password": ALL,  # change one's own password

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from core.accounts import audit
+from core.accounts import audit, records
 from core.accounts.permissions import require
 from core.calendar import clock
+from core.platform import timeutil
 from core.platform.errors import NotFound, ValidationError
 from i18n import t
 from models import Holiday, HolidaySource, HolidayYear, User
@@ -140,19 +143,25 @@ def _editing(session: Session) -> Iterator[None]:
 
 def _finish(
     session: Session, actor: User | None, action: str, *, object_id=None, before=None, after=None
-) -> None:
-    """Recompute open deadlines, append the audit event and commit, all in one transaction."""
+) -> int:
+    """Recompute open deadlines, append the audit event and commit, all in one transaction; return how many moved."""
     session.flush()
     clock.invalidate_cache()
-    after = {**(after or {}), "cases_recomputed": clock.recompute_open_cases(session)}
+    moved = clock.recompute_open_cases(session)
+    after = {**(after or {}), "cases_recomputed": moved}
     audit.record(
         session, actor, action, object_type="holiday", object_id=object_id, before=before, after=after
     )
     session.commit()
+    return moved
 
 
 def add_year(session: Session, actor: User | None, year: int, entries: list[Entry]) -> int:
     """Replace the holidays of `year`, mark the year known and recompute open deadlines; return rows written."""
+    return _add_year(session, actor, year, entries)[0]
+
+
+def _add_year(session: Session, actor: User | None, year: int, entries: list[Entry]) -> tuple[int, int]:
     require(actor, "holiday.edit")
     _check_year(session, year)
     _check_entries(year, entries)
@@ -168,7 +177,7 @@ def add_year(session: Session, actor: User | None, year: int, entries: list[Entr
         marker = session.get(HolidayYear, year) or HolidayYear(year=year)
         marker.source, marker.added_at = HolidaySource.ADMIN, now_local()
         session.add(marker)
-        _finish(
+        moved = _finish(
             session,
             actor,
             "holiday.add_year",
@@ -176,7 +185,7 @@ def add_year(session: Session, actor: User | None, year: int, entries: list[Entr
             before=before,
             after={"year": year, **_split(entries)},
         )
-    return len(entries)
+    return len(entries), moved
 
 
 def set_day(session: Session, actor: User | None, day: date, is_workday: bool, name: str) -> Holiday:
@@ -203,3 +212,117 @@ def delete_day(session: Session, actor: User | None, day: date) -> None:
     with _editing(session):
         session.delete(row)
         _finish(session, actor, "holiday.delete_day", before=before)
+
+
+# --- the notice of next year, as an administrator types it ----------------------------------------------
+
+_LINE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\s*[~～至]\s*(\d{4}-\d{2}-\d{2}))?\s+(\S+)(?:\s+(\S+))?$")
+WORKDAY_WORDS = frozenset({"班", "上班", "补班", "workday", "work"})
+
+
+def parse_entries(text: str) -> list[Entry]:
+    """Read the State Council's notice typed one line per holiday or make-up working day.
+
+    2027-10-01~2027-10-07 国庆节        (a holiday, every day of the range)
+    2027-09-26 国庆节 上班               (a weekend that is a working day)
+    """
+    entries, errors = [], []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        match = _LINE.match(line)
+        try:
+            first = date.fromisoformat(match[1]) if match else None
+            last = date.fromisoformat(match[2]) if match and match[2] else first
+        except ValueError:
+            first = last = None
+        if first is None or (match[4] and match[4].lower() not in WORKDAY_WORDS) or last < first:
+            errors.append(t("clock.holiday.bad_line", line=number, text=line[:40]))
+            continue
+        workday = bool(match[4])
+        entries += [
+            (date.fromordinal(o), workday, match[3]) for o in range(first.toordinal(), last.toordinal() + 1)
+        ]
+    _fail("entries", errors)
+    return entries
+
+
+def next_year(session: Session) -> int:
+    """Return the year after the last known one (the year "add next year" adds)."""
+    years = known_years(session)
+    return (years[-1] + 1) if years else timeutil.today().year
+
+
+def entries_text(entries: list[Entry]) -> str:
+    """Return entries in parse_entries' form, consecutive days of one holiday as one range."""
+    lines, run = [], []
+    for entry in sorted(entries):
+        if (
+            run
+            and (entry[1], entry[2]) == (run[-1][1], run[-1][2])
+            and entry[0].toordinal() == run[-1][0].toordinal() + 1
+        ):
+            run.append(entry)
+            continue
+        lines += [_line(run)] if run else []
+        run = [entry]
+    lines += [_line(run)] if run else []
+    return "\n".join(lines)
+
+
+def _line(run: list[Entry]) -> str:
+    first, last, (_, workday, name) = run[0][0], run[-1][0], run[0]
+    days = first.isoformat() if first == last else f"{first.isoformat()}~{last.isoformat()}"
+    return f"{days} {name}" + (" 上班" if workday else "")
+
+
+def package_text(year: int) -> str:
+    """Return the notice of `year` as the chinesecalendar package knows it, or "" (a year it does not know)."""
+    return entries_text([e for e in package_entries() if e[0].year == year])
+
+
+def add_next_year(session: Session, actor: User | None, text: str) -> tuple[int, int, int]:
+    """Add next year from the typed notice; return (year, days written, open deadlines that moved)."""
+    require(actor, "holiday.edit")
+    year = next_year(session)
+    entries = parse_entries(text)
+    if any(d.year != year for d, _, _ in entries):
+        wrong = next(d for d, _, _ in entries if d.year != year)
+        _fail("entries", [t("clock.holiday.wrong_year", day=wrong.isoformat(), year=year)])
+    written, moved = _add_year(session, actor, year, entries)
+    return year, written, moved
+
+
+# --- one day at a time, through the generated table (core.accounts.records) ------------------------------
+
+
+def _check_row(session: Session, values: dict, pk) -> dict[str, str]:
+    message = _entry_error(values["day"], values["is_workday"], values["name"])
+    if message is None and records.get(session, HolidayYear, values["day"].year) is None:
+        message = t("clock.holiday.year_unknown", year=values["day"].year)
+    return {"day": message} if message else {}
+
+
+def _recompute(session: Session, _actor: User | None, change: records.Change) -> dict:
+    """Rows an administrator wrote are his; open deadlines follow the table at once."""
+    days = [d for d in change.pks if isinstance(d, date)]
+    if days and change.kind != "delete":
+        session.execute(sa.update(Holiday).where(Holiday.day.in_(days)).values(source=HolidaySource.ADMIN))
+    clock.invalidate_cache()
+    try:
+        return {"cases_recomputed": clock.recompute_open_cases(session)}
+    finally:
+        clock.invalidate_cache()  # the recompute cached the uncommitted table
+
+
+RULES = records.Rules(
+    model=Holiday,
+    permission="holiday.edit",
+    natural_key=("day",),
+    fields=("day", "name", "is_workday"),
+    create_only=("day",),
+    check=_check_row,
+    changed=_recompute,
+    audit_id=lambda day: int(day.strftime("%Y%m%d")) if isinstance(day, date) else None,
+)

@@ -16,7 +16,7 @@ from sqlmodel import Field, Session, SQLModel, select
 from core.accounts import audit, pii
 from core.accounts.permissions import allowed, case_in_scope, require
 from core.calendar import clock
-from core.places.reference import SUBJECTS
+from core.places import subjects
 from core.platform import search
 from core.platform.config import get_settings
 from core.platform.errors import NotFound
@@ -189,7 +189,7 @@ def _check(session: Session, data: CaseCreate) -> _Checked:
     errors.text("content", data.content)
     errors.text("request", data.request, required=False)
     errors.text("location", data.location, required=False)
-    if data.subject not in SUBJECTS:
+    if not subjects.is_active(session, data.subject):
         errors.add("subject", t("workflow.error.unknown", field=field_label("subject")))
     if data.category != Category.COMPLAINT and data.route != Route.PETITION:
         errors.add("route", t("workflow.error.route_category"))

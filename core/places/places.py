@@ -29,11 +29,12 @@ class Choice:
     code: str = ""
 
 
-_cache: dict[tuple, tuple[float, tuple[Choice, ...]]] = {}
+_cache: dict[tuple, tuple[float, tuple]] = {}
 _lock = threading.Lock()
 
 
-def _cached(session: Session, name: str, arg, load: Callable[[], list[Choice]]) -> tuple[Choice, ...]:
+def cached(session: Session, name: str, arg, load: Callable[[], list]) -> tuple:
+    """Return the list `name` (for `arg`) of the session's database, loading it when the copy is old."""
     bind = session.get_bind()
     key = (getattr(bind, "engine", bind), name, arg)
     hit = _cache.get(key)
@@ -56,30 +57,34 @@ def _choices(session: Session, stmt) -> list[Choice]:
 
 
 def streets(session: Session) -> tuple[Choice, ...]:
-    """Return the streets and towns in code order."""
-    stmt = select(Street.id, Street.name, Street.code).order_by(Street.code, Street.id)
-    return _cached(session, "streets", None, lambda: _choices(session, stmt))
+    """Return the active streets and towns in code order."""
+    stmt = (
+        select(Street.id, Street.name, Street.code)
+        .where(Street.active == sa.true())
+        .order_by(Street.code, Street.id)
+    )
+    return cached(session, "streets", None, lambda: _choices(session, stmt))
 
 
 def _children(session: Session, kind: str, model, parent_column, parent_id: int | None) -> tuple[Choice, ...]:
-    """Return the places of one parent in code order (none without a parent)."""
+    """Return the active places of one parent in code order (none without a parent)."""
     if parent_id is None:
         return ()
     stmt = (
         select(model.id, model.name, model.code)
-        .where(parent_column == parent_id)
+        .where(parent_column == parent_id, model.active == sa.true())
         .order_by(model.code, model.id)
     )
-    return _cached(session, kind, parent_id, lambda: _choices(session, stmt))
+    return cached(session, kind, parent_id, lambda: _choices(session, stmt))
 
 
 def communities(session: Session, street_id: int | None) -> tuple[Choice, ...]:
-    """Return the communities and villages of one street in code order (none without a street)."""
+    """Return the active communities and villages of one street in code order (none without a street)."""
     return _children(session, "communities", Community, Community.street_id, street_id)
 
 
 def grids(session: Session, community_id: int | None) -> tuple[Choice, ...]:
-    """Return the grids of one community in code order (none without a community)."""
+    """Return the active grids of one community in code order (none without a community)."""
     return _children(session, "grids", Grid, Grid.community_id, community_id)
 
 
@@ -90,7 +95,7 @@ def units(session: Session) -> tuple[Choice, ...]:
         .where(Unit.active == sa.true())
         .order_by(Unit.code, Unit.id)
     )
-    return _cached(session, "units", None, lambda: _choices(session, stmt))
+    return cached(session, "units", None, lambda: _choices(session, stmt))
 
 
 def leaders(session: Session) -> tuple[Choice, ...]:
@@ -100,7 +105,7 @@ def leaders(session: Session) -> tuple[Choice, ...]:
         .where(User.role == Role.LEADER, User.active == sa.true())
         .order_by(User.display_name, User.id)
     )
-    return _cached(session, "leaders", None, lambda: _choices(session, stmt))
+    return cached(session, "leaders", None, lambda: _choices(session, stmt))
 
 
 def names(choices: tuple[Choice, ...]) -> dict[int, str]:

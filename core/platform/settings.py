@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
@@ -36,6 +37,46 @@ OTHER_DEFAULTS: dict[str, object] = {
     "auth.session_hours": 8,
     "auth.idle_minutes": 120,
 }
+
+
+@dataclass(frozen=True)
+class Range:
+    """What an administrator may set a tunable to: a number between two bounds, in a unit."""
+
+    minimum: int
+    maximum: int
+    unit: str  # days | working_days | hours; a stage limit's unit ("calendar"/"working") is part of its value
+    stage: bool = False  # the value is {"days": n, "unit": "calendar" | "working"}
+
+
+STAGE_UNITS = ("calendar", "working")
+# Statutory limits may be shortened by a local rule, never lengthened; a petitioner's or a party's window
+# (review and re-examination requests, judicial confirmation) may be lengthened, never shortened.
+_STAGE_RANGES = {
+    "triage": (1, 15),  # 第22条
+    "acceptance": (1, 15),  # 第23条
+    "objection": (1, 5),  # 第23条, working days
+    "dispute": (1, 15),  # local rule
+    "handling": (1, 60),  # 第34条
+    "extension": (1, 30),  # 第34条: at most 30 days, once
+    "review_request": (30, 90),  # 第35条: the petitioner's right
+    "review": (1, 30),  # 第35条
+    "reexam_request": (30, 90),  # 第36条
+    "reexam": (1, 30),  # 第36条
+    "mediation": (1, 60),  # 一般一个月
+    "judicial_confirmation": (30, 90),  # 人民调解法 第33条: the parties' window
+    "letter_reply": (1, 30),  # local practice
+}
+RANGES: dict[str, Range] = {
+    **{f"stage.{k}": Range(low, high, "days", stage=True) for k, (low, high) in _STAGE_RANGES.items()},
+    "alert.yellow_working_days": Range(0, 20, "working_days"),
+    "auth.session_hours": Range(1, 24, "hours"),
+}
+
+
+def range_of(key: str) -> Range | None:
+    """Return the allowed range of a setting, or None for a key without one (edited as JSON)."""
+    return RANGES.get(key)
 
 
 def defaults() -> dict[str, object]:
