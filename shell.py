@@ -69,10 +69,31 @@ PAGES: list[PageSpec] = [
         "nav.section_leaders",
         "reception.view",
     ),
+    PageSpec("admin", "admin", "lowcode.page.title", ":material/database:", "nav.section_admin", "data.view"),
     PageSpec("users", "users", "auth.page_users", ":material/group:", "nav.section_admin", "user.manage"),
     PageSpec("audit", "audit", "auth.page_audit", ":material/fact_check:", "nav.section_admin", "audit.view"),
     PageSpec("account", "account", "auth.page_account", ":material/person:", "auth.section_account", None),
 ]
+
+
+def _check_specs() -> None:
+    """Check every generated table's declaration once per process: a typo stops the app with its error id."""
+    global _specs_checked
+    if _specs_checked:
+        return
+    from lowcode import checks, tables
+
+    try:
+        checks.run(tables.REGISTRY)
+    except checks.ImproperlyConfigured as exc:  # a developer's mistake: say which option, then stop
+        log.error("generated tables misdeclared:\n%s", exc)
+        st.error(t("lowcode.page.misdeclared"))
+        st.code(str(exc), language=None)
+        st.stop()
+    _specs_checked = True
+
+
+_specs_checked = False
 
 
 def _prepare_engine():
@@ -171,6 +192,7 @@ def main() -> None:
     st.set_page_config(page_title=t("app.name"), page_icon=":material/account_balance:", layout="wide")
     replace_streamlit_english()
     keyboard.install()
+    _check_specs()
     _reference_date_notice()
     if user is None:
         pages = [session_widget.anonymous_page(), *session_widget.public_pages()]

@@ -42,7 +42,9 @@ async def lifespan(_app):
     from core.bootstrap import prepare_database
     from core.platform import db
     from core.platform.timeutil import reference_date
+    from lowcode import checks, tables
 
+    checks.run(tables.REGISTRY)  # a spec's typo stops the start with its error id (lowcode.E003: ...)
     pinned = reference_date()
     if pinned:
         log.warning("PETITION_DESK_TODAY pins today to %s: for demos and tests only", pinned.isoformat())

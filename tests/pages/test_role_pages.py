@@ -18,12 +18,23 @@ FORBIDDEN = "您没有执行此操作的权限。"
 PASSWORD = "river2025stone"
 # role -> url paths of the pages its navigation shows, written out by hand
 EXPECTED_PAGES = {
-    Role.ADMIN: ["home", "todo", "intake", "cases", "case", "reception", "users", "audit", "account"],
-    Role.REGISTRAR: ["home", "todo", "intake", "cases", "case", "reception", "account"],
-    Role.HANDLER: ["home", "todo", "cases", "case", "account"],
-    Role.MEDIATOR: ["home", "account"],
-    Role.SUPERVISOR: ["home", "todo", "cases", "case", "reception", "account"],
-    Role.LEADER: ["home", "todo", "intake", "cases", "case", "reception", "account"],
+    Role.ADMIN: [
+        "home",
+        "todo",
+        "intake",
+        "cases",
+        "case",
+        "reception",
+        "admin",
+        "users",
+        "audit",
+        "account",
+    ],
+    Role.REGISTRAR: ["home", "todo", "intake", "cases", "case", "reception", "admin", "account"],
+    Role.HANDLER: ["home", "todo", "cases", "case", "admin", "account"],
+    Role.MEDIATOR: ["home", "admin", "account"],
+    Role.SUPERVISOR: ["home", "todo", "cases", "case", "reception", "admin", "account"],
+    Role.LEADER: ["home", "todo", "intake", "cases", "case", "reception", "admin", "account"],
 }
 
 
