@@ -23,7 +23,12 @@ def _known(key: str) -> bool:
 def action_label(action: str) -> str:
     """Return an action in words: the workflow's button label or the event's label (the key if unknown)."""
     key = f"audit.action.{action.replace('.', '_')}"
-    return t(key) if _known(key) else timeline.event_label(action)
+    if _known(key):
+        return t(key)
+    kind, _, verb = action.partition(".")  # a generated table's write: "grid.import" -> 导入网格
+    if _known(f"audit.verb.{verb}") and _known(f"audit.object.{kind}"):
+        return t(f"audit.verb.{verb}", object=object_type_label(kind))
+    return timeline.event_label(action)
 
 
 def object_type_label(object_type: str) -> str:

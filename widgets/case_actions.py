@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from core.cases import case_file, workflow
+from core.places import responsibility
 from core.platform import db, timeutil
 from core.platform.errors import PetitionDeskError, StaleVersion, ValidationError
 from core.platform.validation import EARLIEST_DATE, text_limit
@@ -20,6 +21,8 @@ OPEN = "pd_case_dialog"  # {"case_id", "version", "action"} of the open dialog
 ERRORS = "pd_case_dialog_errors"
 STALE = "pd_case_dialog_stale"
 FLASH = "pd_case_flash"
+# Triage starts from the responsibility list's lead and assisting units (《信访事项监管责任清单》).
+SUGGESTS = frozenset({"forward", "assign"})
 # The actions that move a case forward on its main path: shown as primary buttons.
 PRIMARY = frozenset({"forward", "assign", "accept", "settle_dispute", "resume", "reply", "rate", "close"})
 
@@ -203,9 +206,10 @@ def _body(file: case_file.CaseFile, user, version: int, action: str) -> None:
         return
     errors = dict(state.get(ERRORS) or {})
     units = _unit_options(action)
+    hint = _responsibility(file, action, units)
     with st.form(f"pd_act_form_{case.id}_{action}", border=False):
         for spec in SPECS[action]:
-            _input(file, action, spec, units)
+            _input(file, action, spec, units, hint if action in SUGGESTS else None)
             field_error(errors.pop(spec.name, None))
         for message in errors.values():
             st.error(message)
@@ -215,6 +219,26 @@ def _body(file: case_file.CaseFile, user, version: int, action: str) -> None:
             on_click=_submit,
             args=(user, case.id, version, action),
         )
+
+
+def _responsibility(file: case_file.CaseFile, action: str, units: dict[int, str]):
+    """Show what the responsibility list says for the case's subject and street; return its line or None."""
+    if action not in SUGGESTS and action != "settle_dispute":
+        return None
+    with db.session_scope() as session:
+        line = responsibility.suggest(session, file.case.subject, file.case.street_id)
+    if line is None:
+        st.caption(t("responsibility.none", subject=label("subject", file.case.subject)))
+        return None
+    assists = "、".join(units[u] for u in line.assisting_unit_ids if u in units)
+    where = file.place[0] if line.street_specific and file.place else t("lowcode.responsibility.district")
+    lead = units.get(line.lead_unit_id, line.lead_unit)  # named as the pickers below name it
+    text = t("responsibility.line", subject=label("subject", file.case.subject), where=where, lead=lead)
+    st.info(
+        text + (t("responsibility.assists", units=assists) if assists else ""),
+        icon=":material/assignment_ind:",
+    )
+    return line
 
 
 def _unit_options(action: str) -> dict[int, str]:
@@ -230,7 +254,7 @@ def _choice_label(spec: Input):
     return lambda v: label(spec.labels, v)
 
 
-def _input(file: case_file.CaseFile, action: str, spec: Input, units: dict[int, str]) -> None:
+def _input(file: case_file.CaseFile, action: str, spec: Input, units: dict[int, str], hint=None) -> None:
     key, text = _key(file.case.id, action, spec.name), field_name(spec.name)
     if spec.optional:
         text = t("casefile.optional", field=text)
@@ -248,9 +272,12 @@ def _input(file: case_file.CaseFile, action: str, spec: Input, units: dict[int, 
         index = _default_choice(file, spec)
         st.selectbox(text, spec.choices, index=index, format_func=_choice_label(spec), key=key)
     elif spec.kind == "unit":
-        st.selectbox(text, list(units), index=None, format_func=units.get, key=key)
+        ids = list(units)
+        index = ids.index(hint.lead_unit_id) if hint and hint.lead_unit_id in units else None
+        st.selectbox(text, ids, index=index, format_func=units.get, key=key)
     elif spec.kind == "units":
-        st.multiselect(text, list(units), format_func=units.get, key=key)
+        default = [u for u in hint.assisting_unit_ids if u in units] if hint else []
+        st.multiselect(text, list(units), default=default, format_func=units.get, key=key)
     elif spec.kind == "days":
         st.number_input(text, min_value=1, value=None, step=1, key=key)
     elif spec.kind == "flag":

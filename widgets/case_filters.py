@@ -14,8 +14,7 @@ import streamlit as st
 from sqlmodel import Session
 
 from core.cases.case_list import CaseFilter, from_params, to_params
-from core.places import places
-from core.places.reference import SUBJECTS
+from core.places import places, subjects
 from i18n import get_language, label, t
 from i18n.format import fmt_date
 from models import CaseStatus, Category, Channel, Stage
@@ -51,12 +50,12 @@ def _url_params() -> dict[str, str]:
     return {name: st.query_params[name] for name in FIELDS if name in st.query_params}
 
 
-def _seed(f: CaseFilter, streets: dict, units: dict) -> None:
+def _seed(f: CaseFilter, streets: dict, units: dict, known_subjects: tuple[str, ...] = ()) -> None:
     """Set the widgets from a filter, dropping what the pickers cannot show."""
     values = dataclasses.asdict(f)
     values["street"] = f.street if f.street in streets else None
     values["unit"] = f.unit if f.unit in units else None
-    values["subject"] = [s for s in f.subject if s in SUBJECTS]
+    values["subject"] = [s for s in f.subject if s in known_subjects]
     values["stage"] = f.stage if f.stage in STAGES else None
     values["sort"] = f.sort if f.sort in SORTS else CaseFilter.sort
     values["page_size"] = f.page_size if f.page_size in PAGE_SIZES else CaseFilter.page_size
@@ -65,12 +64,12 @@ def _seed(f: CaseFilter, streets: dict, units: dict) -> None:
         st.session_state[KEYS[name]] = value
 
 
-def _sync_from_url(streets: dict, units: dict) -> None:
+def _sync_from_url(streets: dict, units: dict, known_subjects: tuple[str, ...]) -> None:
     params, last = _url_params(), st.session_state.get(URL)
     # Another page's run drops these widgets' state; seeding again keeps every widget at a value we chose.
     if params != last or any(key not in st.session_state for key in KEYS.values()):
         # Back from a case file (or through the menu) the URL has no filter: the clerk gets his list back.
-        _seed(from_params(params or last or {}), streets, units)
+        _seed(from_params(params or last or {}), streets, units, known_subjects)
         st.session_state[URL] = params or last or {}
 
 
@@ -125,11 +124,11 @@ def _pick(name: str, names: dict, column) -> None:
     )
 
 
-def _more(streets: dict, units: dict) -> None:
+def _more(streets: dict, units: dict, known_subjects: tuple[str, ...]) -> None:
     cols = st.columns(4)
     _choices("channel", (c.value for c in Channel), "channel", cols[0])
     _choices("category", (c.value for c in Category), "category", cols[1])
-    _choices("subject", SUBJECTS, "subject", cols[2])
+    _choices("subject", known_subjects, "subject", cols[2])
     cols[3].selectbox(
         t("desk.cases.stage"),
         [None, *STAGES],
@@ -152,7 +151,8 @@ def filter_bar(session: Session) -> CaseFilter:
     """Show the search box, the common filters and the others in an expander; return the filter."""
     streets = places.names(places.streets(session))
     units = places.names(places.units(session))
-    _sync_from_url(streets, units)
+    known_subjects = subjects.all_keys(session)  # deactivated ones too: old cases name them
+    _sync_from_url(streets, units, known_subjects)
     top = st.columns([3, 2.4, 1.6, 1.1], vertical_alignment="bottom")
     top[0].text_input(
         t("desk.cases.q"), key=KEYS["q"], placeholder=t("desk.cases.q_placeholder"), icon=":material/search:"
@@ -168,7 +168,7 @@ def filter_bar(session: Session) -> CaseFilter:
     active = sum(1 for name in MORE if st.session_state.get(KEYS[name]) not in (None, "", [], False))
     title = t("desk.cases.more", n=active) if active else t("desk.cases.more_none")
     with st.expander(title, expanded=active > 0, icon=":material/tune:"):
-        _more(streets, units)
+        _more(streets, units, known_subjects)
     f = current()
     chips(f, streets, units)
     return f

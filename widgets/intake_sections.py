@@ -6,8 +6,7 @@ import streamlit as st
 
 from core.cases import attachments
 from core.cases.registration import LEADER_CHANNELS
-from core.places import places
-from core.places.reference import SUBJECTS
+from core.places import places, subjects
 from core.platform import db, timeutil
 from core.platform.validation import EARLIEST_DATE, text_limit
 from i18n import label, t
@@ -105,7 +104,9 @@ def matter(errs: form.FieldErrors) -> None:
             _select("route", [r.value for r in Route], "route")
             errs.show("route")
     with cols[2]:
-        _select("subject", SUBJECTS, "subject", index=None)
+        with db.session_scope() as session:
+            keys = list(subjects.active_keys(session))  # the administrator's table, in his order
+        _select("subject", keys, "subject", index=None)
         errs.show("subject")
     for name, widget in (("title", st.text_input), ("content", st.text_area), ("request", st.text_area)):
         extra = {} if name == "title" else {"height": 120 if name == "content" else 68}
