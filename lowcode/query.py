@@ -22,7 +22,7 @@ from lowcode.registry import Registry
 from lowcode.spec import SEPARATOR, AdminSpec, Field, Path, label_parts, resolve, value_text
 
 MAX_PAGE_SIZE = 500
-MASKERS = {"phone": pii.mask_phone, "id_number": pii.mask_id_number, "name": pii.mask_name}
+MASKERS = {"phone": pii.mask_phone, "id_number": pii.mask_id_number}
 LIKE_ESCAPE = "\\"
 
 

@@ -153,7 +153,7 @@ class AdminSpec:
     form: tuple[Section, ...] = ()
     label: tuple[str, ...] = ("name",)  # how a foreign key to this table shows a row, parts joined by " › "
     label_en: tuple[str, ...] = ()  # the same in English, where a column holds the English name
-    pii: tuple[tuple[str, str], ...] = ()  # (field, mask kind: phone | id_number | name)
+    pii: tuple[tuple[str, str], ...] = ()  # (field, mask kind: phone | id_number)
     pii_full: str = "pii.view"  # who sees personal data unmasked
     row_actions: tuple[RowAction, ...] = ()
     table_actions: tuple[TableAction, ...] = ()
@@ -344,4 +344,4 @@ def value_text(value: Any) -> Any:
     return value.value if isinstance(value, Enum) else value
 
 
-MASKS = ("phone", "id_number", "name")  # the maskers of core.accounts.pii a pii column may name
+MASKS = ("phone", "id_number")  # the maskers of core.accounts.pii a pii column may name
