@@ -4,8 +4,8 @@ Subjects were a constant (core/places/reference.py SUBJECTS); they become a tabl
 because cases store the key. Streets, communities, grids and holidays get the `version` every edited table
 carries, and the places an `active` flag (a redrawn grid stays for the cases that name it).
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-28
 """
 
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
