@@ -23,6 +23,7 @@ from models.case import (
     UnitRole,
 )
 from models.document import Attachment, AttachmentKind, Document, DocumentKind
+from models.draft import IntakeDraft
 from models.geography import Community, CommunityKind, Grid, Street, StreetKind
 from models.mediation import (
     Agreement,
@@ -74,6 +75,7 @@ __all__ = [
     "Holiday",
     "HolidaySource",
     "HolidayYear",
+    "IntakeDraft",
     "LetterKind",
     "LetterStatus",
     "LetterTrigger",

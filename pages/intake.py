@@ -11,6 +11,7 @@ from core.platform.errors import PetitionDeskError, ValidationError
 from core.platform.validation import field_label
 from i18n import t
 from models import Category, Route
+from widgets import intake_draft as draft
 from widgets import intake_form as form
 from widgets import intake_sections as sections
 from widgets import keyboard
@@ -75,6 +76,7 @@ def _submit() -> None:
         attachments.check_uploads(uploads)
         with db.session_scope() as session:
             st.session_state[DONE] = _register(session, user, data, uploads)
+        draft.forget(user)
     except ValidationError as exc:
         _refused(exc, where)
     except PetitionDeskError as exc:
@@ -140,6 +142,8 @@ def render() -> None:
     if done:
         _registered(done)
         return
+    draft.restore(user)
+    draft.notice(user)
     errs = form.FieldErrors.load()
     main, side = st.columns([2, 1], gap="large")
     with main:
@@ -154,3 +158,4 @@ def render() -> None:
             form.people("representatives")[0] if form.value("group") else []
         )
         repeat_panel(user, persons, form.text("title"), form.value("subject"))
+    draft.keep(user)

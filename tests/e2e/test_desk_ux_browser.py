@@ -285,3 +285,23 @@ def test_at_1440_px_the_key_columns_unit_names_and_grids_are_not_cut_off(app_url
     assert page.evaluate(CUT_JS) == []
     SCREENS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENS / "intake-grid-picked.png"))
+
+
+def test_f5_on_a_half_filled_intake_form_keeps_it(app_url, demo, page):
+    from playwright.sync_api import expect
+
+    sign_in(page, app_url)
+    page.goto(app_url + "/intake")
+    expect(page.locator(".st-key-pd_intake_submit")).to_be_visible(timeout=WAIT_MS)
+    page.get_by_label("姓名", exact=True).fill("陈静")
+    page.get_by_label("标题", exact=True).fill("楼道堆物占道")
+    page.get_by_label("标题", exact=True).press("Tab")  # leaving the field commits it
+    page.wait_for_timeout(1500)
+    page.reload()
+    expect(page.get_by_label("标题", exact=True)).to_have_value("楼道堆物占道", timeout=WAIT_MS)
+    expect(page.get_by_label("姓名", exact=True)).to_have_value("陈静")
+    expect(page.get_by_text(re.compile("^已恢复您 "))).to_be_visible()
+    page.get_by_role("button", name="放弃草稿").click()
+    expect(page.get_by_text(re.compile("^已恢复您 "))).to_have_count(0, timeout=WAIT_MS)
+    expect(page.get_by_label("标题", exact=True)).to_have_count(1, timeout=WAIT_MS)
+    expect(page.get_by_label("标题", exact=True)).to_have_value("", timeout=WAIT_MS)
