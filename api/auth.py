@@ -87,6 +87,11 @@ def _user_language(cookie: str | None, chosen: str | None) -> str | None:
         return user.language
 
 
+def _owner_language(cookie: str | None) -> str | None:
+    with db.session_scope() as session:
+        return sessions.owner_language(session, auth.token_from_cookie(cookie))
+
+
 def _query(lang: str, **extra) -> str:
     params = {**extra, **({"lang": lang} if lang != DEFAULT_LANGUAGE else {})}
     return ("?" + "&".join(f"{k}={v}" for k, v in params.items())) if params else ""
@@ -255,7 +260,8 @@ def _has_streamlit_identity(request: Request) -> bool:
 async def logout(request: Request) -> Response:
     """GET /auth/logout: clear the session cookie (and a single sign-on identity) and show the sign-in form."""
     session_cookie = request.cookies.get(auth.SESSION_COOKIE)
-    own = await run_in_threadpool(_user_language, session_cookie, None)
+    # the sidebar has already ended the session on the server, so the language is read from its owner
+    own = await run_in_threadpool(_owner_language, session_cookie)
     lang = own or _page_lang(request)[0]
     claims = _streamlit_identity(request) if _has_streamlit_identity(request) else None
     await run_in_threadpool(_record_logout, session_cookie, claims)

@@ -168,6 +168,18 @@ def exists(session: Session, token: str) -> bool:
     return session.exec(stmt).first() is not None
 
 
+def owner_language(session: Session, token: str | None) -> str | None:
+    """Return the interface language of the user a session id belongs to, live or ended (for the sign-out page)."""
+    if not token:
+        return None
+    stmt = (
+        select(User.language)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(UserSession.token_hash == token_hash(token))
+    )
+    return session.exec(stmt).first()
+
+
 def end(session: Session, token: str | None, reason: SessionEnd = SessionEnd.LOGOUT) -> User | None:
     """End the live session behind a session id (sign-out): audited and committed; return its user, or None."""
     found = resolve(session, token)

@@ -79,3 +79,15 @@ def test_signing_out_leaves_the_user_s_language_for_the_sign_in_page(session, ad
     page = client.get(out.headers["location"])
     assert "You have signed out." in page.text
     assert 'name="lang_chosen" value=""' in page.text  # the next person's own setting still wins
+
+
+def test_signing_out_from_the_sidebar_which_ends_the_session_first_still_leaves_the_language(session, admin):
+    from core.accounts import auth
+
+    client = _client()
+    _sign_in(client)  # in Chinese
+    profile.set_language(session, admin, "en")  # then English picked in the sidebar
+    auth.sign_out(session, client.cookies.get(auth.SESSION_COOKIE))  # what the sidebar's button does first
+    out = client.get("/auth/logout")
+    assert f"{LANG_COOKIE}=en" in out.headers["set-cookie"]
+    assert "You have signed out." in client.get(out.headers["location"]).text

@@ -109,7 +109,27 @@ def test_the_case_list_hides_nothing_after_navigating_away_and_opening_more_filt
     _more_filters_stay_empty(page, first)
 
 
-def test_english_picked_in_the_sidebar_survives_f5_links_and_signing_out(app_url, demo, page):
+BACK_TO_CHINESE = """
+from sqlmodel import select
+from core.platform import db
+from models import User
+
+with db.session_scope() as session:
+    user = session.exec(select(User).where(User.username == "%s")).one()
+    user.language = None
+    session.add(user)
+    session.commit()
+"""
+
+
+@pytest.fixture()
+def back_to_chinese(demo):
+    """The language sticks to the user row, so the registrar is given Chinese back for the tests after."""
+    yield
+    run_python(demo, "-c", BACK_TO_CHINESE % REGISTRAR)
+
+
+def test_english_picked_in_the_sidebar_survives_f5_links_and_signing_out(app_url, demo, back_to_chinese, page):
     from playwright.sync_api import expect
 
     sign_in(page, app_url)
