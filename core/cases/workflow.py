@@ -137,7 +137,7 @@ def _not_objected(case: Case, actor: User) -> str | None:
 
 
 def _on_petition_route(case: Case, actor: User) -> str | None:
-    # Routes 1–5 leave the petition track at triage (诉访分离, 第31条): no unit and no 60-day clock.
+    # Routes 1–5 leave the petition track at triage (诉访分离, 第31条): no unit and no handling clock.
     return "workflow.guard.legal_route" if case.route != Route.PETITION else None
 
 

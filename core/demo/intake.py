@@ -125,7 +125,7 @@ def _repeat(draft: Draft, parent: Ref) -> Draft:
 
 
 def _route(rng, category: str, subject: str) -> str:
-    """Draw whether a complaint leaves the petition track for a legal procedure (诉访分离, 第28条)."""
+    """Draw whether a complaint leaves the petition track for a legal procedure (诉访分离, 第31条)."""
     if category != "complaint":
         return "petition"
     r = rng.random() * 100

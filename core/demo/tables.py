@@ -31,7 +31,7 @@ SUBJECTS_BY_CATEGORY = {
         table("discipline=70 land_requisition=8 market_regulation=8 environment=6 public_security=8")
     ),
 }
-# Share (of 100) of complaints sent out of the petition track (诉访分离, 第28条), by subject and route.
+# Share (of 100) of complaints sent out of the petition track (诉访分离, 第31条), by subject and route.
 ROUTES_OUT = {
     "labour_wages": table("arbitration=12 litigation=3"),
     "neighbour_dispute": table("litigation=5"),
