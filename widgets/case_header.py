@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.cases import workflow
 from core.cases.case_file import PETITIONER_WINDOWS, CaseFile, StageDue
 from i18n import label, t
 from i18n.format import fmt_date
@@ -20,6 +21,8 @@ def show(file: CaseFile) -> None:
     st.subheader(md(case.title), anchor=False)
     st.caption(" · ".join(md(part) for part in _facts(file) if part))
     st.caption(" · ".join(md(part) for part in _people(file) if part))
+    if case.end_reason:
+        st.caption(md(case.end_reason))  # why it left the track: 不予受理, 不再受理, a repeat of a live case
     _stages(file)
 
 
@@ -43,6 +46,9 @@ def _badges(file: CaseFile) -> None:
         for on, key, colour in flags:
             if on:
                 st.badge(t(key), color=colour)
+        if workflow.rating_lapsed(case, file.today):
+            end = fmt_date(workflow.rating_window_end(case))
+            st.badge(t("workflow.message.rating_lapsed", date=end), color="gray")
         if case.extension_days:
             st.badge(t("casefile.flag.extended", days=case.extension_days), color="orange")
         if case.leader_in_charge_id:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import Enum
 
 import sqlalchemy as sa
@@ -161,6 +161,54 @@ def _reexam_open(case: Case, actor: User) -> str | None:
     if case.reexam_requested_on is not None:
         return "workflow.guard.already_reexamined"
     return "workflow.guard.review_not_delivered" if case.review_decision_received_on is None else None
+
+
+def _reply_delivered(case: Case, actor: User) -> str | None:
+    # The petitioner rates a reply he has received: no delivery date, no rating and no close (issue 11).
+    return "workflow.guard.reply_not_delivered" if case.reply_received_on is None else None
+
+
+def _closable(case: Case, actor: User) -> str | None:
+    if case.status == S.REVIEWED:
+        return None
+    if case.reply_received_on is None:
+        return "workflow.guard.reply_not_delivered"
+    if case.status == S.REPLIED and not rating_lapsed(case, timeutil.today()):
+        return "workflow.guard.rating_pending"
+    return None
+
+
+def rating_window_days(session: Session | None = None) -> int:
+    """Return the petitioner's days to rate a delivered reply (setting rating.window_days)."""
+    from core.platform import settings
+
+    values = settings.get_all(session) if session is not None else settings.defaults()
+    try:
+        return max(1, int(values.get("rating.window_days", settings.OTHER_DEFAULTS["rating.window_days"])))
+    except (TypeError, ValueError):
+        return int(settings.OTHER_DEFAULTS["rating.window_days"])
+
+
+def rating_window_end(case: Case, days: int | None = None) -> date | None:
+    """Return the last day the petitioner may rate the reply, or None before it reached him."""
+    if case.reply_received_on is None:
+        return None
+    if days is None:
+        days = rating_window_days(Session.object_session(case))  # a guard has the case, not the session
+    return case.reply_received_on + timedelta(days=days)
+
+
+def rating_lapsed(case: Case, today: date, days: int | None = None) -> bool:
+    """Return whether the rating window of a delivered reply has passed without a rating."""
+    end = rating_window_end(case, days)
+    return case.satisfaction is None and end is not None and today > end
+
+
+def satisfaction_as_read(case: Case, today: date, days: int | None = None) -> Satisfaction | None:
+    """Return the satisfaction a reader sees: the recorded one, or not rated once the window has passed."""
+    if case.satisfaction is not None:
+        return Satisfaction(case.satisfaction)
+    return Satisfaction.NOT_RATED if rating_lapsed(case, today, days) else None
 
 
 def _not_in_charge(case: Case, actor: User) -> str | None:
@@ -875,17 +923,31 @@ def rate(
         case, errors = step.case, Errors()
         satisfaction = _enum(errors, "satisfaction", Satisfaction, satisfaction)
         step.date(errors, "rated_on", rated_on)
+        end = rating_window_end(case, rating_window_days(session))
+        if satisfaction == Satisfaction.NOT_RATED and "rated_on" not in errors.errors and rated_on <= end:
+            # "Not rated" is what the window's passing says, never a clerk's entry on the day of the reply.
+            errors.add("satisfaction", t("workflow.error.not_rated_early", date=end))
         errors.raise_if_any()
         case.status, case.satisfaction, case.rated_on = S.RATED, satisfaction, rated_on
         return step.finish()
 
 
 def close(session: Session, actor: User, case_id: int, version: int, *, closed_on: date, note=None) -> Case:
-    """Close the case (办结); a first petition without all three meetings is closed but flagged."""
+    """Close the case (办结); a first petition without all three meetings is closed but flagged.
+
+    A replied case is closed only once its delivered reply's rating window has passed unrated: it is closed as
+    not rated, after that window.
+    """
     with _step(session, actor, case_id, version, "close", note=note) as step:
         case, errors = step.case, Errors()
         step.date(errors, "closed_on", closed_on)
+        unrated = case.status == S.REPLIED
+        end = rating_window_end(case, rating_window_days(session))
+        if unrated and "closed_on" not in errors.errors and closed_on <= end:
+            errors.add("closed_on", t("workflow.error.close_in_rating_window", date=end))
         errors.raise_if_any()
+        if unrated:
+            case.satisfaction = Satisfaction.NOT_RATED
         missing = missing_meetings(session, case)
         first = case.closed_on is None
         case.status, case.closed_on = S.CLOSED, case.closed_on or closed_on  # the indicators count the first
@@ -1021,8 +1083,8 @@ TRANSITIONS: dict[str, Transition] = {
     "record_delivery": _tr(
         record_delivery, {S.REPLIED, S.RATED, S.CLOSED, S.REVIEWED}, _delivery_permission, _delivery_pending
     ),
-    "rate": _tr(rate, {S.REPLIED}, "case.rate"),
-    "close": _tr(close, {S.RATED, S.REVIEWED}, "case.close"),
+    "rate": _tr(rate, {S.REPLIED}, "case.rate", _reply_delivered),
+    "close": _tr(close, {S.REPLIED, S.RATED, S.REVIEWED}, "case.close", _closable),
     "request_review": _tr(request_review, {S.REPLIED, S.RATED, S.CLOSED}, "case.review", _review_open),
     "decide_review": _tr(decide_review, {S.REVIEW_REQUESTED}, "case.review"),
     "request_reexam": _tr(request_reexam, {S.REVIEWED, S.CLOSED}, "case.review", _reexam_open),

@@ -36,6 +36,9 @@ OTHER_DEFAULTS: dict[str, object] = {
     "alert.yellow_working_days": 3,
     "auth.session_hours": 8,
     "auth.idle_minutes": 120,
+    # The petitioner's days to rate a delivered reply; unrated after them, the case reads as not rated and may
+    # be closed (local practice, 国信发〔2022〕11号 sets no number).
+    "rating.window_days": 7,
 }
 
 
@@ -71,6 +74,7 @@ RANGES: dict[str, Range] = {
     **{f"stage.{k}": Range(low, high, "days", stage=True) for k, (low, high) in _STAGE_RANGES.items()},
     "alert.yellow_working_days": Range(0, 20, "working_days"),
     "auth.session_hours": Range(1, 24, "hours"),
+    "rating.window_days": Range(1, 30, "days"),
 }
 
 

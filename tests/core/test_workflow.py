@@ -67,7 +67,7 @@ EXPECTED: dict[CaseStatus, set[str]] = {
     },
     S.PAUSED: {"resume", "record_meeting", "route_out", "withdraw", "take_charge", "link_repeat"},
     S.MEDIATING: {"return_from_mediation", "record_meeting", "withdraw", "take_charge", "link_repeat"},
-    S.REPLIED: {"record_meeting", "rate", "request_review", "take_charge"},
+    S.REPLIED: {"record_meeting", "rate", "close", "request_review", "take_charge"},  # the 2025 reply's window passed
     S.RATED: {"record_meeting", "close", "request_review", "take_charge"},
     S.CLOSED: {"request_review"},
     S.REVIEW_REQUESTED: {"pause", "decide_review", "take_charge"},
@@ -796,3 +796,21 @@ def test_two_pauses_one_after_the_other_stop_the_clock_for_their_own_days(sessio
     case = act(session, admin, case, "resume", on=date(2025, 3, 21))
     # 10 + 1 = 11 days: 2025-03-05 + 11 = 03-16, + 60 days = Thu 2025-05-15
     assert (case.paused_days, case.due_on) == (11, date(2025, 5, 15))
+
+
+def test_a_delivered_reply_left_unrated_reads_as_not_rated_after_the_window_and_closes_so(session):
+    admin, unit = make_user(session, Role.ADMIN), make_unit(session)
+    case = case_in_status(session, S.HANDLING, actor=admin, unit=unit)
+    reply = {"replied_on": START + timedelta(days=7), "outcome": "support", "summary": "支持"}
+    act(session, admin, case, "reply", **reply)
+    assert "rate" not in available_actions(session, admin, case)  # not delivered: nobody could rate it
+    act(session, admin, case, "record_delivery", delivered_on=START + timedelta(days=9))
+    # delivered Wed 03-12: the 7-day window ends Wed 03-19; the suite's today (2026) is long after it
+    assert workflow.rating_window_end(case) == date(2025, 3, 19)
+    assert workflow.satisfaction_as_read(case, date(2025, 3, 19)) is None
+    assert workflow.satisfaction_as_read(case, date(2025, 3, 20)) == "not_rated"
+    with pytest.raises(ValidationError) as err:
+        act(session, admin, case, "close", closed_on=date(2025, 3, 19))
+    assert err.value.errors == {"closed_on": "信访人尚未评价，评价期至2025-03-19届满；期满未评价的方可按“未评价”办结。"}
+    act(session, admin, case, "close", closed_on=date(2025, 3, 20))
+    assert (case.status, case.satisfaction, case.closed_on) == (S.CLOSED, "not_rated", date(2025, 3, 20))

@@ -55,6 +55,11 @@ class World:
         """Handling, extended by 15 days approved (and told to the petitioner) on `approved`."""
         return self.act(self.handling(), "extend", **inputs("extend", approved))
 
+    def replied(self, on: date, delivered: date | None = None, accepted: date = START + D(2)) -> Case:
+        """Handling from `accepted`, replied on `on`, the reply delivered on `delivered` (None: not yet)."""
+        reply = {"replied_on": on, "outcome": "support", "summary": "支持", "delivered_on": delivered}
+        return self.act(self.handling(accepted), "reply", **reply)
+
     def setting(self, key: str, value) -> None:
         self.session.get(Setting, key).value = json.dumps(value)
         self.session.commit()
@@ -204,6 +209,43 @@ ROWS = [
         lambda w, c: {"notice_date": START},
         ValidationError,
         {"notice_date": "受理告知日期不能早于单位收到日期（2025-03-04）。"},
+    ),
+    Row(
+        "a reply not yet delivered is rated as not rated on the day of the reply",
+        5,
+        lambda w: w.replied(date(2025, 3, 10)),
+        "rate",
+        lambda w, c: {"satisfaction": "not_rated", "rated_on": date(2025, 3, 10)},
+        IllegalTransition,
+        "尚未登记处理意见送达信访人的日期，请先登记送达。",
+    ),
+    Row(
+        "a reply not yet delivered is closed",
+        5,
+        lambda w: w.replied(date(2025, 3, 10)),
+        "close",
+        lambda w, c: {"closed_on": date(2025, 3, 10)},
+        IllegalTransition,
+        "尚未登记处理意见送达信访人的日期，请先登记送达。",
+    ),
+    Row(
+        "a clerk types not rated inside the petitioner's rating window",
+        5,
+        # delivered Fri 2026-09-25: 7 days to rate end Fri 10-02, after the suite's today (09-28)
+        lambda w: w.replied(date(2026, 9, 25), date(2026, 9, 25), accepted=date(2026, 9, 1)),
+        "rate",
+        lambda w, c: {"satisfaction": "not_rated", "rated_on": date(2026, 9, 26)},
+        ValidationError,
+        {"satisfaction": "评价期至2026-10-02届满；期满未评价的由系统视为“未评价”，不能在评价期内登记“未评价”。"},
+    ),
+    Row(
+        "an unrated case is closed inside the rating window",
+        5,
+        lambda w: w.replied(date(2026, 9, 25), date(2026, 9, 25), accepted=date(2026, 9, 1)),
+        "close",
+        lambda w, c: {"closed_on": date(2026, 9, 28)},
+        IllegalTransition,
+        "评价期尚未届满：信访人可在收到处理意见后评价，期满未评价的视为“未评价”后方可办结。",
     ),
 ]
 
