@@ -33,6 +33,7 @@ class PageSpec:
     default: bool = False
     hidden: bool = False  # reachable by URL and links, not listed in the sidebar (e.g. case?id=N)
     badge: str | None = None  # a function of the page module, (user) -> int, whose count follows the title
+    audience: str = "user"  # "user": signed-in users; "visitor": only before signing in; "public": everyone
 
 
 PAGES: list[PageSpec] = [
@@ -73,6 +74,19 @@ PAGES: list[PageSpec] = [
     PageSpec("users", "users", "auth.page_users", ":material/group:", "nav.section_admin", "user.manage"),
     PageSpec("audit", "audit", "auth.page_audit", ":material/fact_check:", "nav.section_admin", "audit.view"),
     PageSpec("account", "account", "auth.page_account", ":material/person:", "auth.section_account", None),
+    # the petitioner's status lookup, open to anyone; the sign-in (or first-run setup) page for visitors
+    PageSpec(
+        "self_service",
+        "query",
+        "casefile.page_query",
+        ":material/search:",
+        "nav.section_desk",
+        None,
+        audience="public",
+    ),
+    PageSpec(
+        "sign_in", "sign-in", "nav.sign_in", ":material/login:", "nav.section_desk", None, True, audience="visitor"
+    ),
 ]
 
 
@@ -139,15 +153,21 @@ def _language_switch() -> None:
 
 
 def visible_pages(user) -> list[PageSpec]:
-    """Return the pages this user may open, in navigation order."""
-    return [s for s in PAGES if s.permission is None or permissions.allowed(user, s.permission)]
+    """Return the pages this user (None: a visitor who has not signed in) may open, in navigation order."""
+    if user is None:
+        return [s for s in PAGES if s.audience in ("visitor", "public")]
+    return [
+        s
+        for s in PAGES
+        if s.audience in ("user", "public") and (s.permission is None or permissions.allowed(user, s.permission))
+    ]
 
 
 def _title(spec: PageSpec, module, user) -> str:
     """Return the page's title, followed by its count (e.g. the cases waiting) when it has one."""
     title = t(spec.title_key)
     try:
-        n = getattr(module, spec.badge)(user) if spec.badge else 0
+        n = getattr(module, spec.badge)(user) if spec.badge and user is not None else 0
     except Exception:  # a count must never take the navigation down
         log.exception("navigation count of %s failed", spec.module)
         n = 0
@@ -155,7 +175,7 @@ def _title(spec: PageSpec, module, user) -> str:
 
 
 def build_pages(user) -> dict[str, list]:
-    """Return the navigation sections with only the pages this user may open."""
+    """Return the navigation sections with only the pages this user (or visitor, None) may open."""
     sections: dict[str, list] = {}
     for spec in visible_pages(user):
         module = importlib.import_module(f"pages.{spec.module}")
@@ -195,14 +215,12 @@ def main() -> None:
     _check_specs()
     _reference_date_notice()
     if user is None:
-        pages = [session_widget.anonymous_page(), *session_widget.public_pages()]
+        pages = [page for section in build_pages(None).values() for page in section]
         st.navigation(pages, position="hidden").run()
         return
     _language_switch()
     session_widget.sidebar_account(user)
-    sections = build_pages(user)
-    sections.setdefault(t("nav.section_desk"), []).extend(session_widget.public_pages())
-    st.navigation(sections).run()
+    st.navigation(build_pages(user)).run()
 
 
 if __name__ == "__main__":  # Streamlit runs this script as __main__; tests import it for PAGES

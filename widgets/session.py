@@ -143,21 +143,6 @@ def same_tab_link(text: str, url: str) -> None:
     st.markdown(f'<a href="{escape(url)}" target="_self">{escape(text)}</a>', unsafe_allow_html=True)
 
 
-def anonymous_page():
-    """Return the page shown to a visitor who is not signed in (setup on first run, else sign-in)."""
-    from pages import sign_in
-
-    return st.Page(sign_in.render, title=t("nav.sign_in"), url_path="sign-in", default=True)
-
-
-def public_pages() -> list:
-    """Return the pages anyone may open without signing in: the petitioner's status query (/query)."""
-    from pages import self_service
-
-    title = t("casefile.page_query")
-    return [st.Page(self_service.render, title=title, icon=":material/search:", url_path="query")]
-
-
 def sidebar_account(user) -> None:
     """Show who is signed in, with a sign-out button."""
     with st.sidebar:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
@@ -14,6 +16,7 @@ from core.platform import timeutil
 from models import CaseEvent, Role, User, UserSession
 from tests.factories import first_admin, make_unit, make_user
 
+ROOT = Path(__file__).resolve().parents[2]
 FORBIDDEN = "您没有执行此操作的权限。"
 PASSWORD = "river2025stone"
 # role -> url paths of the pages its navigation shows, written out by hand
@@ -29,12 +32,13 @@ EXPECTED_PAGES = {
         "users",
         "audit",
         "account",
+        "query",
     ],
-    Role.REGISTRAR: ["home", "todo", "intake", "cases", "case", "reception", "admin", "account"],
-    Role.HANDLER: ["home", "todo", "cases", "case", "admin", "account"],
-    Role.MEDIATOR: ["home", "admin", "account"],
-    Role.SUPERVISOR: ["home", "todo", "cases", "case", "reception", "admin", "account"],
-    Role.LEADER: ["home", "todo", "intake", "cases", "case", "reception", "admin", "account"],
+    Role.REGISTRAR: ["home", "todo", "intake", "cases", "case", "reception", "admin", "account", "query"],
+    Role.HANDLER: ["home", "todo", "cases", "case", "admin", "account", "query"],
+    Role.MEDIATOR: ["home", "admin", "account", "query"],
+    Role.SUPERVISOR: ["home", "todo", "cases", "case", "reception", "admin", "account", "query"],
+    Role.LEADER: ["home", "todo", "intake", "cases", "case", "reception", "admin", "account", "query"],
 }
 
 
@@ -56,8 +60,25 @@ def test_the_navigation_shows_each_role_only_its_pages(role):
     assert [spec.url_path for spec in shell.visible_pages(user)] == EXPECTED_PAGES[role]
 
 
+VISITOR_PAGES = ["query", "sign-in"]  # the petitioner's lookup and the sign-in (or first-run) page
+USER_PAGES = [spec for spec in shell.PAGES if spec.audience == "user"]
+
+
+def test_a_visitor_s_navigation_holds_only_the_sign_in_and_the_status_lookup():
+    assert [spec.url_path for spec in shell.visible_pages(None)] == VISITOR_PAGES
+    assert next(spec for spec in shell.visible_pages(None) if spec.default).url_path == "sign-in"
+
+
 def test_every_page_in_the_navigation_is_covered_by_the_expected_table():
-    assert {spec.url_path for spec in shell.PAGES} == {p for pages in EXPECTED_PAGES.values() for p in pages}
+    expected = {p for pages in EXPECTED_PAGES.values() for p in pages} | set(VISITOR_PAGES)
+    assert {spec.url_path for spec in shell.PAGES} == expected
+
+
+def test_every_screen_is_in_the_one_page_table_and_widgets_never_import_pages():
+    modules = {path.stem for path in (ROOT / "pages").glob("*.py")} - {"__init__"}
+    assert modules == {spec.module for spec in shell.PAGES}
+    for path in (ROOT / "widgets").glob("*.py"):
+        assert not re.search(r"^\s*(from pages\b|import pages\b)", path.read_text(), re.M), path.name
 
 
 def test_every_page_renders_for_the_roles_that_may_open_it_and_refuses_the_others(session, monkeypatch):
@@ -67,18 +88,18 @@ def test_every_page_renders_for_the_roles_that_may_open_it_and_refuses_the_other
         user = make_user(session, role, unit=unit if role == Role.HANDLER else None)
         allowed = {spec.module for spec in shell.visible_pages(user)}
         _as(monkeypatch, user)
-        for spec in shell.PAGES:
+        for spec in USER_PAGES:
             at = _page(spec.module).run()
             assert not at.exception, (role, spec.module, at.exception)
             refused = FORBIDDEN in _errors(at)
             outcome[(role.value, spec.module)] = "refused" if refused else "shown"
             assert refused == (spec.module not in allowed), (role, spec.module)
-    assert len(outcome) == len(Role) * len(shell.PAGES)
+    assert len(outcome) == len(Role) * len(USER_PAGES)
 
 
 def test_a_visitor_is_refused_on_every_page(engine, monkeypatch):
     _as(monkeypatch, None)
-    for spec in shell.PAGES:
+    for spec in USER_PAGES:
         assert FORBIDDEN in _errors(_page(spec.module).run()), spec.module
 
 
