@@ -28,6 +28,7 @@ from models.geography import Community, CommunityKind, Grid, Street, StreetKind
 from models.mediation import (
     Agreement,
     MediationCase,
+    MediationConsent,
     MediationKind,
     MediationMediator,
     MediationSession,
@@ -80,6 +81,7 @@ __all__ = [
     "LetterStatus",
     "LetterTrigger",
     "MediationCase",
+    "MediationConsent",
     "MediationKind",
     "MediationMediator",
     "MediationSession",

@@ -85,8 +85,23 @@ class MediationCase(SQLModel, table=True):
     due_on: date | None = None
     closed_on: date | None = Field(default=None, index=True)
     result_note: str | None = Field(default=None, sa_type=sa.Text)
+    referred_by_id: int | None = Field(default=None, foreign_key="user.id")  # who referred the petition case
     created_at: datetime = created_field()
     version: int = version_field()
+
+
+class MediationConsent(SQLModel, table=True):
+    """A party's answer to a referral: consented or refused; one refusal means no mediation (第17条)."""
+
+    __tablename__ = "mediation_consent"
+    __table_args__ = (sa.UniqueConstraint("mediation_id", "party", name="uq_mediation_consent_party"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    mediation_id: int = Field(foreign_key="mediation_case.id", index=True)
+    party: str = Field(max_length=80)
+    consented: bool
+    recorded_on: date
+    recorded_by_id: int | None = Field(default=None, foreign_key="user.id")
 
 
 class MediationMediator(SQLModel, table=True):

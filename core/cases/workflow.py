@@ -261,6 +261,15 @@ def _transition_error(actor: User, case: Case, action: str) -> IllegalTransition
     return IllegalTransition(t(reason)) if reason else None
 
 
+def check_action(actor: User, case: Case, action: str) -> None:
+    """Raise PermissionDenied or IllegalTransition unless the user may take the action on the case now
+    (for the wings above, which check before they write their own records)."""
+    require_case(actor, TRANSITIONS[action].permission_for(case), case)
+    error = _permission_error(actor, case, action) or _transition_error(actor, case, action)
+    if error:
+        raise error
+
+
 def available_actions(session: Session, actor: User, case: Case) -> list[str]:
     """Return the actions the user may take on the case now, in table order."""
     if not allowed(actor, "case.view") or not case_in_scope(actor, case):
@@ -737,7 +746,9 @@ def resume(session: Session, actor: User, case_id: int, version: int, *, on: dat
         errors.raise_if_any()
         days = _end_open_pause(session, case, on)
         case.paused_days += days
-        case.status, case.paused_since = RESUMES_TO[case.stage], None
+        # A pause taken while mediating ends back in mediation: the referral is still open.
+        back = S.MEDIATING if _still_referred(session, case) else RESUMES_TO[case.stage]
+        case.status, case.paused_since = back, None
         _refresh_due(session, case)
         return step.finish(note=note, extra={"paused_days_added": days})
 
@@ -795,34 +806,86 @@ def _late_extension(errors: Errors, actor: User, case: Case, late_reason: str | 
 
 
 def refer_mediation(
-    session: Session, actor: User, case_id: int, version: int, *, on: date, note=None
+    session: Session, actor: User, case_id: int, version: int, *, on: date, note=None, mediation_id=None
 ) -> Case:
-    """Refer the case to the mediation centre (调解优先); the petition clock keeps running."""
+    """Refer the case to the mediation centre (调解优先); called by core.mediation.referral with its record.
+
+    A handling case keeps its running handling clock (pause and extension stay open); a registered case's
+    referral is the office's triage decision, so the triage clock gives way to the mediation one (30 days).
+    """
     with _step(session, actor, case_id, version, "refer_mediation", note=note) as step:
         case, errors = step.case, Errors()
         step.date(errors, "on", on)
         errors.raise_if_any()
         case.status = S.MEDIATING
-        return step.finish(note=note, extra={"referred_on": on})
+        if case.accepted_on is None:
+            case.triaged_on = on
+            _set_stage(session, case, Stage.MEDIATION, on)
+        extra = {"referred_on": on} | ({"mediation_id": mediation_id} if mediation_id else {})
+        return step.finish(note=note, extra=extra)
 
 
 def return_from_mediation(
-    session: Session, actor: User, case_id: int, version: int, *, on: date, agreed: bool, note: str
+    session: Session,
+    actor: User,
+    case_id: int,
+    version: int,
+    *,
+    on: date,
+    agreed: bool,
+    note: str,
+    mediation_id=None,
 ) -> Case:
-    """Take the case back from mediation with its result (agreement reached or not)."""
+    """Take the case back from mediation; called by core.mediation.referral when the mediation ends.
+
+    With an agreement the case can be replied to (the agreement is the basis of the reply) and closed; a
+    registered case has no handling clock, so it waits for the reply without a deadline. Without one a
+    handling case goes on with its running clock and a registered case goes back to triage, its 15 days
+    counted from the return (the referral decided nothing).
+    """
     with _step(session, actor, case_id, version, "return_from_mediation") as step:
         case, errors = step.case, Errors()
         errors.date("on", on, after=_referred_on(session, case), after_field="referred_on")
         errors.text("note", note)
         errors.raise_if_any()
-        case.status = S.HANDLING if case.accepted_on else S.REGISTERED
-        return step.finish(note=note, extra={"agreed": bool(agreed)})
+        if case.accepted_on is not None:
+            case.status = S.HANDLING
+        elif agreed:
+            case.status = S.HANDLING
+            _set_stage(session, case, None, None)
+        else:
+            case.status, case.triaged_on = S.REGISTERED, None
+            _set_stage(session, case, Stage.TRIAGE, on)
+        extra = {"agreed": bool(agreed)} | ({"mediation_id": mediation_id} if mediation_id else {})
+        return step.finish(note=note, extra=extra)
 
 
 def _referred_on(session: Session, case: Case) -> date | None:
     stmt = select(CaseEvent.after).where(CaseEvent.case_id == case.id, CaseEvent.action == "refer_mediation")
     after = session.exec(stmt.order_by(CaseEvent.id.desc()).limit(1)).first() or {}
     return date.fromisoformat(after["referred_on"]) if after.get("referred_on") else None
+
+
+def _still_referred(session: Session, case: Case) -> bool:
+    """Return whether the case's latest mediation event is a referral (not yet taken back)."""
+    actions = ("refer_mediation", "return_from_mediation")
+    stmt = select(CaseEvent.action).where(CaseEvent.case_id == case.id, CaseEvent.action.in_(actions))
+    return session.exec(stmt.order_by(CaseEvent.id.desc()).limit(1)).first() == "refer_mediation"
+
+
+def _clock_is_handling(case: Case, actor: User) -> str | None:
+    # Pause and extension act on the handling clock, which a case referred before acceptance has not.
+    without = case.status in {S.HANDLING, S.MEDIATING} and case.stage != Stage.HANDLING
+    return "workflow.guard.no_handling_clock" if without else None
+
+
+def _extend_guard(case: Case, actor: User) -> str | None:
+    return _not_extended(case, actor) or _clock_is_handling(case, actor)
+
+
+def _reply_permission(case: Case) -> str:
+    # A registered case settled by mediation has no unit: the petition office replies on the agreement.
+    return "case.handle" if case.accepted_on else "case.triage"
 
 
 def record_meeting(
@@ -1071,15 +1134,20 @@ TRANSITIONS: dict[str, Transition] = {
     "decline": _tr(decline, {S.FORWARDED, S.ASSIGNED}, "case.accept"),
     "raise_objection": _tr(raise_objection, {S.FORWARDED, S.ASSIGNED}, "case.object", _not_objected),
     "settle_dispute": _tr(settle_dispute, {S.OBJECTED}, "case.settle_dispute"),
-    "pause": _tr(pause, {S.HANDLING, S.REVIEW_REQUESTED, S.REEXAM_REQUESTED}, _stage_permission),
+    "pause": _tr(
+        pause,
+        {S.HANDLING, S.MEDIATING, S.REVIEW_REQUESTED, S.REEXAM_REQUESTED},
+        _stage_permission,
+        _clock_is_handling,
+    ),
     "resume": _tr(resume, {S.PAUSED}, _stage_permission),
-    "extend": _tr(extend, {S.HANDLING}, "case.extend", _not_extended),
+    "extend": _tr(extend, {S.HANDLING, S.MEDIATING}, "case.extend", _extend_guard),
     "refer_mediation": _tr(refer_mediation, {S.REGISTERED, S.HANDLING}, _office_or_unit),
     "return_from_mediation": _tr(return_from_mediation, {S.MEDIATING}, _office_or_unit),
     "record_meeting": _tr(
         record_meeting, {S.HANDLING, S.PAUSED, S.MEDIATING, S.REPLIED, S.RATED}, "case.handle"
     ),
-    "reply": _tr(reply, {S.HANDLING}, "case.handle"),
+    "reply": _tr(reply, {S.HANDLING}, _reply_permission),
     "record_delivery": _tr(
         record_delivery, {S.REPLIED, S.RATED, S.CLOSED, S.REVIEWED}, _delivery_permission, _delivery_pending
     ),

@@ -1,0 +1,339 @@
+"""A petition case referred to the mediation centre (调解优先, DOMAIN.md §5, §7): the mediation record.
+
+refer_case opens a mediation record linked to the case, record_consent keeps each party's answer (one refusal
+and there is no mediation, 人民调解法第17条), conclude_mediation ends it with an agreement (kept as an
+Agreement row), a failure or a withdrawal. Each checks, validates, audits and commits once; the case's own
+state moves through core.cases.workflow (refer_mediation, return_from_mediation) in that same commit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session, func, select
+
+from core.accounts import audit
+from core.calendar import clock
+from core.cases import workflow
+from core.cases.registration import get_case
+from core.platform.errors import IllegalTransition, NotFound, StaleVersion
+from core.platform.validation import Errors
+from i18n import t
+from models import (
+    Agreement,
+    Case,
+    MediationCase,
+    MediationConsent,
+    MediationKind,
+    MediationMediator,
+    MediationStatus,
+    Mediator,
+    Stage,
+    User,
+)
+from models.base import StrEnum
+
+M = MediationStatus
+ENDED = frozenset({M.AGREED, M.FAILED, M.REFUSED, M.WITHDRAWN})
+RECORD_FIELDS = ("status", "accepted_on", "due_on", "closed_on", "result_note")
+
+
+class Outcome(StrEnum):
+    """How a mediation that took place ends."""
+
+    AGREED = "agreed"  # 达成协议 (第28条)
+    FAILED = "failed"  # 调解不成 (第26条)
+    WITHDRAWN = "withdrawn"
+
+
+def split_parties(parties: str | Sequence[str]) -> list[str]:
+    """Return the party names of a referral, given as a list or as one text separated by 、 , ， ; or ；."""
+    names = re.split(r"[、,，;；\n]", parties) if isinstance(parties, str) else list(parties)
+    return list(dict.fromkeys(n.strip() for n in names if n and n.strip()))
+
+
+def open_mediation(session: Session, case_id: int) -> MediationCase | None:
+    """Return the case's mediation record that has not ended, if any."""
+    stmt = select(MediationCase).where(MediationCase.case_id == case_id, MediationCase.status.not_in(ENDED))
+    return session.exec(stmt.order_by(MediationCase.id.desc())).first()
+
+
+def consents(session: Session, mediation_id: int) -> dict[str, bool]:
+    """Return each party's recorded answer: True consented, False refused."""
+    stmt = select(MediationConsent).where(MediationConsent.mediation_id == mediation_id)
+    return {c.party: c.consented for c in session.exec(stmt.order_by(MediationConsent.id)).all()}
+
+
+def parties_of(mediation: MediationCase) -> list[str]:
+    return split_parties(mediation.parties)
+
+
+# --- the three writes -----------------------------------------------------------------------------
+
+
+def refer_case(
+    session: Session,
+    actor: User,
+    case_id: int,
+    version: int,
+    *,
+    on: date,
+    parties: str | Sequence[str],
+    mediator_id: int | None = None,
+    note: str | None = None,
+) -> MediationCase:
+    """Refer a registered or handling case to the mediation centre: a new mediation record, the case mediating."""
+    try:
+        case = get_case(session, actor, case_id)
+        workflow.check_action(actor, case, "refer_mediation")  # a stale version is the workflow's to refuse
+        errors, names = Errors(), split_parties(parties)
+        latest, latest_field = workflow.latest_date(session, case)
+        errors.date("on", on, after=latest, after_field=latest_field)
+        for i, name in enumerate(names):
+            errors.text(f"parties.{i}.name", name)
+        if len(names) < 2:
+            errors.add("parties", t("mediation.error.two_parties"))
+        mediator = session.get(Mediator, mediator_id) if mediator_id is not None else None
+        if mediator_id is not None and (mediator is None or not mediator.active):
+            errors.add("mediator_id", t("mediation.error.mediator"))
+        errors.text("note", note, required=False)
+        errors.raise_if_any()
+        mediation = MediationCase(
+            number=_next_number(session, on),
+            case_id=case.id,
+            kind=MediationKind.PEOPLE,
+            dispute_type=case.subject,
+            title=case.title,
+            parties="、".join(names),
+            summary=case.request,
+            grid_id=case.grid_id,
+            street_id=case.street_id,
+            status=M.APPLIED,
+            applied_on=on,
+            referred_by_id=actor.id,
+        )
+        session.add(mediation)
+        session.flush()
+        if mediator is not None:
+            session.add(MediationMediator(mediation_id=mediation.id, mediator_id=mediator.id, is_lead=True))
+        after = audit.snapshot(mediation, ("number", "parties", "applied_on")) | {"mediator_id": mediator_id}
+        audit.record(
+            session,
+            actor,
+            "mediation.refer",
+            object_type="mediation_case",
+            object_id=mediation.id,
+            after=after,
+            note=(note or "").strip() or None,
+        )
+    except Exception:
+        session.rollback()
+        raise
+    workflow.refer_mediation(session, actor, case.id, version, on=on, note=note, mediation_id=mediation.id)
+    session.refresh(mediation)
+    return mediation
+
+
+def record_consent(
+    session: Session, actor: User, mediation_id: int, version: int, *, on: date, answers: Mapping[str, bool]
+) -> MediationCase:
+    """Record parties' answers to the referral. All consenting, the mediation is accepted and its 30 days
+    start; one refusing, there is no mediation and the case goes back (第17条)."""
+    try:
+        mediation, case = _load(session, actor, mediation_id, version)
+        if mediation.status != M.APPLIED:
+            raise IllegalTransition(t("mediation.error.consent_closed"))
+        refused = _consent(session, actor, mediation, case, on, answers)
+        _finish(session, mediation, version)
+        if refused is None:
+            session.commit()
+            return mediation
+    except Exception:
+        session.rollback()
+        raise
+    return _back(session, actor, mediation, case, on, False, t("mediation.note.refused", party=refused))
+
+
+def conclude_mediation(
+    session: Session,
+    actor: User,
+    mediation_id: int,
+    version: int,
+    *,
+    outcome: Outcome | str,
+    on: date,
+    terms: str | None = None,
+    note: str | None = None,
+) -> MediationCase:
+    """End a mediation the parties consented to: an agreement (its terms kept as the Agreement, the basis of
+    the reply), a failure (the parties told of other routes, 第26条) or a withdrawal; the case comes back."""
+    try:
+        mediation, case = _load(session, actor, mediation_id, version)
+        if mediation.status == M.APPLIED:
+            raise IllegalTransition(t("mediation.error.no_consent"))
+        if mediation.status != M.ACCEPTED:
+            raise IllegalTransition(t("mediation.error.ended"))
+        errors = Errors()
+        try:
+            outcome = Outcome(outcome)
+        except ValueError:
+            errors.add("outcome", t("mediation.error.outcome"))
+        errors.date("on", on, after=mediation.accepted_on, after_field="accepted_on")
+        errors.text("terms", terms, required=outcome == Outcome.AGREED)
+        errors.text("note", note, required=outcome != Outcome.AGREED)
+        errors.raise_if_any()
+        agreed = outcome == Outcome.AGREED
+        if agreed:
+            agreement = Agreement(
+                mediation_id=mediation.id,
+                number=mediation.number.replace("TJ-", "XY-", 1),
+                facts=mediation.summary or mediation.title,
+                terms=terms.strip(),
+                signed_on=on,
+                effective_on=on,
+            )
+            session.add(agreement)
+        before = audit.snapshot(mediation, RECORD_FIELDS)
+        mediation.status, mediation.closed_on = M(outcome.value), on
+        mediation.result_note = (note or "").strip() or None
+        after = audit.snapshot(mediation, RECORD_FIELDS) | ({"terms": terms.strip()} if agreed else {})
+        audit.record(
+            session,
+            actor,
+            "mediation.conclude",
+            object_type="mediation_case",
+            object_id=mediation.id,
+            before=before,
+            after=after,
+            note=mediation.result_note,
+        )
+        _finish(session, mediation, version)
+        back_note = mediation.result_note or t("mediation.note.agreed", number=agreement.number)
+    except Exception:
+        session.rollback()
+        raise
+    return _back(session, actor, mediation, case, on, agreed, back_note)
+
+
+# --- the shared steps -----------------------------------------------------------------------------
+
+
+def _load(session: Session, actor: User, mediation_id: int, version: int) -> tuple[MediationCase, Case]:
+    """Return the mediation record (locked) and its case, checking the user may take the case back now."""
+    stmt = select(MediationCase).where(MediationCase.id == mediation_id).with_for_update()
+    mediation = session.exec(stmt).first()
+    if mediation is None or mediation.case_id is None:
+        raise NotFound(t("error.not_found"))
+    case = get_case(session, actor, mediation.case_id)
+    if mediation.status not in ENDED:
+        # Whoever may take the case back from mediation keeps its mediation record.
+        workflow.check_action(actor, case, "return_from_mediation")
+    if mediation.version != version:
+        raise StaleVersion(t("workflow.stale_unknown"))
+    return mediation, case
+
+
+def _consent(
+    session: Session, actor: User, mediation: MediationCase, case: Case, on: date, answers: Mapping[str, bool]
+) -> str | None:
+    """Write the answers; return the first party who refused, or None. All consenting accepts the mediation."""
+    errors, names = Errors(), parties_of(mediation)
+    errors.date("on", on, after=mediation.applied_on, after_field="applied_on")
+    if not answers:
+        errors.add("answers", t("mediation.error.no_answer"))
+    for party, consented in answers.items():
+        if party not in names:
+            errors.add("answers", t("mediation.error.unknown_party", party=party))
+        elif not isinstance(consented, bool):
+            errors.add("answers", t("mediation.error.no_answer"))
+    errors.raise_if_any()
+    known = consents(session, mediation.id)
+    before = audit.snapshot(mediation, RECORD_FIELDS)
+    for party, consented in answers.items():
+        row = session.exec(
+            select(MediationConsent).where(
+                MediationConsent.mediation_id == mediation.id, MediationConsent.party == party
+            )
+        ).first() or MediationConsent(
+            mediation_id=mediation.id, party=party, consented=consented, recorded_on=on
+        )
+        row.consented, row.recorded_on, row.recorded_by_id = consented, on, actor.id
+        session.add(row)
+        known[party] = consented
+    refused = next((p for p in names if known.get(p) is False), None)
+    if refused is not None:
+        mediation.status, mediation.closed_on = M.REFUSED, on
+        mediation.result_note = t("mediation.note.refused", party=refused)
+    elif all(known.get(p) for p in names):
+        mediation.status, mediation.accepted_on = M.ACCEPTED, on
+        mediation.due_on = clock.stage_due(
+            clock.load_calendar(session), clock.load_limits(session), Stage.MEDIATION, on
+        ).on
+    after = audit.snapshot(mediation, RECORD_FIELDS) | {"answers": dict(answers)}
+    before, after = audit.diff(before, after)
+    audit.record(
+        session,
+        actor,
+        "mediation.consent",
+        object_type="mediation_case",
+        object_id=mediation.id,
+        case_id=case.id,
+        before=before,
+        after=after,
+    )
+    return refused
+
+
+def _back(
+    session: Session, actor: User, mediation: MediationCase, case: Case, on: date, agreed: bool, note: str
+) -> MediationCase:
+    """Take the case back from mediation in the same commit as the record's change."""
+    workflow.return_from_mediation(
+        session,
+        actor,
+        case.id,
+        case.version,
+        on=on,
+        agreed=agreed,
+        note=note[:1000],
+        mediation_id=mediation.id,
+    )
+    session.refresh(mediation)
+    return mediation
+
+
+def _finish(session: Session, mediation: MediationCase, version: int) -> None:
+    """Bump the record's version with a guarded UPDATE, so two writers cannot both win."""
+    session.flush()
+    table = MediationCase.__table__
+    result = session.execute(
+        sa.update(table)
+        .where(table.c.id == mediation.id, table.c.version == version)
+        .values(version=version + 1)
+    )
+    if result.rowcount != 1:
+        raise StaleVersion(t("workflow.stale_unknown"))
+    set_committed_value(mediation, "version", version + 1)
+
+
+def _next_number(session: Session, on: date) -> str:
+    """Return the next mediation number of the year, 调解 TJ-2026-000001."""
+    prefix = f"TJ-{on.year}-"
+    count = session.exec(select(func.count()).where(MediationCase.number.startswith(prefix))).one()
+    return f"{prefix}{count + 1:06d}"
+
+
+__all__ = [
+    "ENDED",
+    "Outcome",
+    "conclude_mediation",
+    "consents",
+    "open_mediation",
+    "record_consent",
+    "refer_case",
+    "split_parties",
+]
