@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
 
 from core.accounts import records
+from core.platform.rules import primary_key
 from i18n import catalog, get_language, t
 
 KINDS = (
@@ -174,7 +175,7 @@ class AdminSpec:
 
     @property
     def pk(self) -> str:
-        return records.primary_key(self.model)
+        return primary_key(self.model)
 
     @property
     def has_active(self) -> bool:

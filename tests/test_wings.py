@@ -10,8 +10,8 @@ CORE = ROOT / "core"
 # bottom first: a wing may import any wing listed before it, never one after it
 WINGS = (
     "platform",
-    "accounts",
     "places",
+    "accounts",
     "calendar",
     "cases",
     "kpis",

@@ -2,13 +2,13 @@
 own checks (each message next to its field), a stale version refused with who changed the row and when, the
 change, its consequences, one audit event and one commit. Imports go through the same checks, all or nothing.
 
-A wing describes its table once with `Rules` (core/places/editing.py, core/calendar/holidays.py, ...) and
-offers these functions with those rules; lowcode/ calls them and never writes itself.
+A wing describes its table once with `Rules` (core.platform.rules; core/places/editing.py,
+core/calendar/holidays.py, ...) and offers these functions with those rules; lowcode/ calls them and never writes itself.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
@@ -22,70 +22,13 @@ from sqlmodel import Session, SQLModel
 from core.accounts import audit, permissions
 from core.platform import timeutil
 from core.platform.errors import NotFound, StaleVersion, ValidationError
+from core.platform.rules import REFERENCE_CAP, Change, Rules, forget_rows
 from core.platform.validation import has_control_chars
 from i18n import t
 from i18n.format import fmt_datetime, fmt_int
 from models import CaseEvent, User, metadata
 
-REFERENCE_CAP = 10_000  # counting what points at a row stops here ("超过 10,000")
 AUDIT_KEYS = 200  # natural keys an import's audit event lists
-
-
-@dataclass(frozen=True)
-class Link:
-    """A many-to-many field kept in a link table, e.g. the assisting units of a responsibility line."""
-
-    name: str  # the field's name in the values, e.g. "assisting_unit_ids"
-    model: type[SQLModel]  # the link table, e.g. ResponsibilityUnit
-    own: str  # its column naming the row, e.g. "responsibility_id"
-    other: str  # its column naming the other side, e.g. "unit_id"
-
-
-@dataclass(frozen=True)
-class Change:
-    """What one save or import changed, handed to the table's consequences before the commit."""
-
-    kind: str  # create | update | delete | activate | deactivate | import
-    pks: tuple = ()
-    before: dict | None = None
-    after: dict | None = None
-
-
-@dataclass(frozen=True)
-class Rules:
-    """How one table is written: its model, permission, natural key, writable fields, checks and consequences."""
-
-    model: type[SQLModel]
-    permission: str  # the action of core.accounts.permissions every write of the table needs
-    natural_key: tuple[str, ...]  # what identifies a row in a sheet: ("code",), ("username",), ("day",)
-    fields: tuple[str, ...]  # the columns a form or a sheet may write
-    object_type: str = ""  # the audit log's object_type (default: the table name)
-    create_only: tuple[str, ...] = ()  # set once, never changed (a subject's key, which cases store)
-    links: tuple[Link, ...] = ()
-    # values as typed or read from a sheet -> the same in the table's form (a phone's hyphens, a code's case)
-    normalise: Callable[[dict], dict] | None = None
-    # (session, values after the change, pk of the row or None) -> {field: message}; beyond the schema
-    check: Callable[[Session, dict, Any], dict[str, str]] | None = None
-    # (session, actor, change) -> details for the audit event and the user's message, e.g. deadlines moved
-    changed: Callable[[Session, User | None, Change], dict | None] | None = None
-    audit_id: Callable[[Any], int | None] | None = None  # the audit object_id of a pk that is not an int
-    # (session, pk) -> [(table, rows)] that name the row without a foreign key (cases store a subject's key)
-    referenced_by: Callable[[Session, Any], list[tuple[str, int]]] | None = None
-
-    @property
-    def kind(self) -> str:
-        return self.object_type or self.model.__tablename__
-
-    @property
-    def table(self) -> sa.Table:
-        return self.model.__table__
-
-    @property
-    def pk(self) -> str:
-        return primary_key(self.model)
-
-    def link(self, name: str) -> Link | None:
-        return next((link for link in self.links if link.name == name), None)
 
 
 @dataclass
@@ -126,12 +69,6 @@ class ImportReport:
         self.outcomes = {n: o for n, o in self.outcomes.items() if n not in leave_out}
         for outcome in ("created", "updated", "unchanged"):
             setattr(self, outcome, sum(1 for o in self.outcomes.values() if o == outcome))
-
-
-def primary_key(model: type[SQLModel]) -> str:
-    """Return the name of the model's single primary-key column."""
-    (column,) = model.__table__.primary_key.columns
-    return column.name
 
 
 # --- the schema ---------------------------------------------------------------------------------------
@@ -249,22 +186,6 @@ class _Preloaded(_Lookups):
     def claim(self, group: tuple[str, ...], values: dict, pk) -> None:
         """Record that a row of this import holds these values (the next row may not)."""
         self._holders[group].setdefault(tuple(values[n] for n in group), pk)
-
-
-CACHE = "records_rows"  # session.info key: the rows a write's checks read, kept for that write only
-
-
-def get(session: Session, model: type[SQLModel], pk):
-    """Return a row a check needs (a grid's community), read once per write: an import asks it per row."""
-    cache = session.info.setdefault(CACHE, {})
-    key = (model, pk)
-    if key not in cache:
-        cache[key] = session.get(model, pk)
-    return cache[key]
-
-
-def _forget_rows(session: Session) -> None:
-    session.info.pop(CACHE, None)
 
 
 def _normalise(rules: Rules, values: dict) -> dict:
@@ -457,7 +378,7 @@ def _plain(values: dict) -> dict:
 def create(session: Session, actor: User | None, rules: Rules, values: dict) -> Result:
     """Check and add one row; return it with what its consequences report."""
     permissions.require(actor, rules.permission)
-    _forget_rows(session)
+    forget_rows(session)
     values = _normalise(rules, values)
     typed, errors = _check(session, rules, _Lookups(session, rules), values, None, None)
     _raise(errors)
@@ -492,7 +413,7 @@ def _write_row(session: Session, actor: User | None, rules: Rules, row, version:
 def update(session: Session, actor: User | None, rules: Rules, pk, version: int, values: dict) -> Result:
     """Check and change one row seen at `version`; refused with who changed it since, and when."""
     permissions.require(actor, rules.permission)
-    _forget_rows(session)
+    forget_rows(session)
     row = _get(session, rules, pk)
     if row.version != version:
         raise stale(session, rules, pk)
@@ -518,7 +439,7 @@ def update(session: Session, actor: User | None, rules: Rules, pk, version: int,
 def set_active(session: Session, actor: User | None, rules: Rules, pk, version: int, active: bool) -> Result:
     """Deactivate (or reactivate) a row that history depends on, instead of deleting it."""
     permissions.require(actor, rules.permission)
-    _forget_rows(session)
+    forget_rows(session)
     row = _get(session, rules, pk)
     if row.version != version:
         raise stale(session, rules, pk)
@@ -571,7 +492,7 @@ def _references_message(refs: list[tuple[str, int]], can_deactivate: bool) -> st
 def delete(session: Session, actor: User | None, rules: Rules, pk, version: int) -> Result:
     """Delete a row nothing points at; refused with what still does (deactivate it instead where it can)."""
     permissions.require(actor, rules.permission)
-    _forget_rows(session)
+    forget_rows(session)
     row = _get(session, rules, pk)
     if row.version != version:
         raise stale(session, rules, pk)
@@ -741,7 +662,7 @@ def import_rows(
     the same file twice leaves the table as it was.
     """
     permissions.require(actor, rules.permission)
-    _forget_rows(session)
+    forget_rows(session)
     report = ImportReport()
     plan = _plan(session, rules, rows, report)
     if not commit or report.errors or not (plan.inserts or plan.updates):

@@ -10,10 +10,10 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from core.accounts import audit, records
+from core.accounts import audit
 from core.accounts.permissions import require
 from core.calendar import clock
-from core.platform import timeutil
+from core.platform import rules, timeutil
 from core.platform.errors import NotFound, ValidationError
 from i18n import t
 from models import Holiday, HolidaySource, HolidayYear, User
@@ -299,12 +299,12 @@ def add_next_year(session: Session, actor: User | None, text: str) -> tuple[int,
 
 def _check_row(session: Session, values: dict, pk) -> dict[str, str]:
     message = _entry_error(values["day"], values["is_workday"], values["name"])
-    if message is None and records.get(session, HolidayYear, values["day"].year) is None:
+    if message is None and rules.get(session, HolidayYear, values["day"].year) is None:
         message = t("clock.holiday.year_unknown", year=values["day"].year)
     return {"day": message} if message else {}
 
 
-def _recompute(session: Session, _actor: User | None, change: records.Change) -> dict:
+def _recompute(session: Session, _actor: User | None, change: rules.Change) -> dict:
     """Rows an administrator wrote are his; open deadlines follow the table at once."""
     days = [d for d in change.pks if isinstance(d, date)]
     if days and change.kind != "delete":
@@ -316,7 +316,7 @@ def _recompute(session: Session, _actor: User | None, change: records.Change) ->
         clock.invalidate_cache()  # the recompute cached the uncommitted table
 
 
-RULES = records.Rules(
+RULES = rules.Rules(
     model=Holiday,
     permission="holiday.edit",
     natural_key=("day",),

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from core.accounts import records
 from core.calendar import clock
-from core.platform import settings
+from core.platform import rules, settings
 from core.platform.errors import ValidationError
 from i18n import t
 from models import Setting, User
@@ -54,7 +54,7 @@ def _normalise(values: dict) -> dict:
     return values
 
 
-def _recompute(session: Session, _actor: User | None, change: records.Change) -> dict | None:
+def _recompute(session: Session, _actor: User | None, change: rules.Change) -> dict | None:
     keys = [(change.after or {}).get("key")] + list((change.after or {}).get("keys") or [])
     if change.kind == "update":
         keys.append(session.get(Setting, change.pks[0]).key)
@@ -64,7 +64,7 @@ def _recompute(session: Session, _actor: User | None, change: records.Change) ->
     return {"cases_recomputed": clock.recompute_open_cases(session)}
 
 
-RULES = records.Rules(
+RULES = rules.Rules(
     model=Setting,
     permission="setting.edit",
     natural_key=("key",),

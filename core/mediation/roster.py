@@ -10,8 +10,7 @@ import contextlib
 
 from sqlmodel import Session
 
-from core.accounts import records
-from core.platform import timeutil
+from core.platform import rules, timeutil
 from core.platform.errors import ValidationError
 from core.platform.validation import check_phone
 from i18n import t
@@ -33,8 +32,8 @@ def _check(session: Session, values: dict, pk) -> dict[str, str]:
             check_phone(values["phone"])
         except ValidationError as exc:
             errors["phone"] = exc.message
-    grid = records.get(session, Grid, values["grid_id"]) if values.get("grid_id") else None
-    community = records.get(session, Community, grid.community_id) if grid else None
+    grid = rules.get(session, Grid, values["grid_id"]) if values.get("grid_id") else None
+    community = rules.get(session, Community, grid.community_id) if grid else None
     if community and values.get("street_id") and community.street_id != values["street_id"]:
         errors["grid_id"] = t("records.error.grid_outside_street")
     trained = values.get("trained_on")
@@ -43,7 +42,7 @@ def _check(session: Session, values: dict, pk) -> dict[str, str]:
     return errors
 
 
-RULES = records.Rules(
+RULES = rules.Rules(
     model=Mediator,
     permission="mediator.edit",
     natural_key=("name", "phone"),

@@ -11,8 +11,8 @@ import re
 
 from sqlmodel import Session
 
-from core.accounts import records
 from core.places import places
+from core.platform import rules
 from i18n import t
 from models import Community, Grid, Street, Unit, UnitKind
 
@@ -23,7 +23,7 @@ UNIT_CODE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
 PERMISSION = "reference.edit"
 
 
-def _forget(_session: Session, _actor, _change: records.Change) -> None:
+def _forget(_session: Session, _actor, _change: rules.Change) -> None:
     places.invalidate()  # pickers read these lists from a per-process copy
 
 
@@ -43,14 +43,14 @@ def _community(session: Session, values: dict, pk) -> dict[str, str]:
     if not COMMUNITY_CODE.match(values["code"]):
         return {"code": t("records.error.community_code")}
     return _within(
-        records.get(session, Street, values["street_id"]), values["code"], "code", "records.error.code_within"
+        rules.get(session, Street, values["street_id"]), values["code"], "code", "records.error.code_within"
     )
 
 
 def _grid(session: Session, values: dict, pk) -> dict[str, str]:
     if not GRID_CODE.match(values["code"]):
         return {"code": t("records.error.grid_code")}
-    parent = records.get(session, Community, values["community_id"])
+    parent = rules.get(session, Community, values["community_id"])
     return _within(parent, values["code"], "code", "records.error.code_within")
 
 
@@ -64,14 +64,14 @@ def _unit(session: Session, values: dict, pk) -> dict[str, str]:
             errors["parent_id"] = t("records.error.unit_cycle")
             break
         seen.add(parent_id)
-        parent = records.get(session, Unit, parent_id)
+        parent = rules.get(session, Unit, parent_id)
         parent_id = parent.parent_id if parent else None
     if values.get("kind") == UnitKind.STREET_OFFICE and values.get("street_id") is None:
         errors["street_id"] = t("records.error.street_office_street")
     return errors
 
 
-STREETS = records.Rules(
+STREETS = rules.Rules(
     model=Street,
     permission=PERMISSION,
     natural_key=("code",),
@@ -79,7 +79,7 @@ STREETS = records.Rules(
     check=_street,
     changed=_forget,
 )
-COMMUNITIES = records.Rules(
+COMMUNITIES = rules.Rules(
     model=Community,
     permission=PERMISSION,
     natural_key=("code",),
@@ -87,7 +87,7 @@ COMMUNITIES = records.Rules(
     check=_community,
     changed=_forget,
 )
-GRIDS = records.Rules(
+GRIDS = rules.Rules(
     model=Grid,
     permission=PERMISSION,
     natural_key=("code",),
@@ -95,7 +95,7 @@ GRIDS = records.Rules(
     check=_grid,
     changed=_forget,
 )
-UNITS = records.Rules(
+UNITS = rules.Rules(
     model=Unit,
     permission=PERMISSION,
     natural_key=("code",),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from core.accounts import records
+from core.platform import rules
 from i18n import t
 from models import Responsibility, ResponsibilityUnit, Subject, Unit
 
@@ -31,7 +31,7 @@ class Suggestion:
 
 def _check(session: Session, values: dict, pk) -> dict[str, str]:
     errors = {}
-    lead = records.get(session, Unit, values["lead_unit_id"])
+    lead = rules.get(session, Unit, values["lead_unit_id"])
     if lead is not None and not lead.active:
         errors["lead_unit_id"] = t("records.error.inactive_target")
     if values["lead_unit_id"] in (values.get("assisting_unit_ids") or ()):
@@ -39,12 +39,12 @@ def _check(session: Session, values: dict, pk) -> dict[str, str]:
     return errors
 
 
-RULES = records.Rules(
+RULES = rules.Rules(
     model=Responsibility,
     permission="reference.edit",
     natural_key=("subject_id", "street_id"),
     fields=("subject_id", "street_id", "lead_unit_id", "assisting_unit_ids", "basis", "note", "active"),
-    links=(records.Link("assisting_unit_ids", ResponsibilityUnit, "responsibility_id", "unit_id"),),
+    links=(rules.Link("assisting_unit_ids", ResponsibilityUnit, "responsibility_id", "unit_id"),),
     check=_check,
 )
 

@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 import i18n
-from core.accounts import records
 from core.places import places
 from core.places.reference import SUBJECTS
+from core.platform import rules
 from i18n import t
 from models import Case, Category, Route, Subject
 
@@ -79,7 +79,7 @@ def ensure_seeded(session: Session) -> int:
     return len(SUBJECTS)
 
 
-def _forget(_session: Session, _actor, _change: records.Change) -> None:
+def _forget(_session: Session, _actor, _change: rules.Change) -> None:
     places.invalidate()
     _names.clear()
 
@@ -87,12 +87,12 @@ def _forget(_session: Session, _actor, _change: records.Change) -> None:
 def _cases_naming(session: Session, pk: int) -> list[tuple[str, int]]:
     """Cases store the key, not the id: count them as references of the subject."""
     key = session.execute(sa.select(Subject.key).where(Subject.id == pk)).scalar_one()
-    hits = sa.select(Case.id).where(Case.subject == key).limit(records.REFERENCE_CAP + 1).subquery()
+    hits = sa.select(Case.id).where(Case.subject == key).limit(rules.REFERENCE_CAP + 1).subquery()
     n = session.execute(sa.select(sa.func.count()).select_from(hits)).scalar_one()
     return [("case", n)] if n else []
 
 
-RULES = records.Rules(
+RULES = rules.Rules(
     model=Subject,
     permission="reference.edit",
     natural_key=("key",),
