@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from core.accounts import sessions, users
 from core.calendar import holidays, tunables
-from core.platform import settings
+from core.platform import settings, timeutil
+from core.platform.errors import ValidationError
 from i18n import label, t
-from i18n.format import fmt_int
+from i18n.format import fmt_datetime, fmt_int
 
 
 def add_next_year(session: Session, actor, inputs: dict) -> str:
@@ -64,3 +66,50 @@ def setting_range(row: dict) -> str:
         max=allowed.maximum,
         unit=t(f"lowcode.unit.{allowed.unit}"),
     )
+
+
+# --- users ---------------------------------------------------------------------------------------------------
+
+
+def live_sessions(session: Session, rows: list[dict]) -> None:
+    """Add each user's number of live sign-ins to the page's rows (one grouped query)."""
+    counts = sessions.live_counts(session, [r["id"] for r in rows])
+    for r in rows:
+        r["sessions"] = counts.get(r["id"], 0)
+
+
+def is_locked(row: dict) -> bool:
+    """Return whether a user's row is locked out after failed sign-ins right now."""
+    until = timeutil.to_local(row.get("locked_until"))
+    return until is not None and until > timeutil.now()
+
+
+def lock_text(row: dict) -> str:
+    """Return 锁定至 2026年9月28日 14:05 for a locked-out user, nothing otherwise."""
+    return (
+        t("lowcode.users.locked_until", when=fmt_datetime(row.get("locked_until"))) if is_locked(row) else ""
+    )
+
+
+def has_sessions(row: dict) -> bool:
+    return bool(row.get("sessions"))
+
+
+def reset_password(session: Session, actor, pk, inputs: dict) -> str:
+    """Set a user's new password (typed twice); every sign-in of his ends."""
+    new, again = inputs.get("new_password") or "", inputs.get("again") or ""
+    if new != again:
+        raise ValidationError(t("auth.form_has_errors"), errors={"again": t("auth.passwords_differ")})
+    users.set_password(session, actor, pk, new)
+    return t("auth.password_reset_done")
+
+
+def unlock(session: Session, actor, pk, _inputs: dict) -> str:
+    """Clear a user's lockout after failed sign-ins."""
+    done = users.unlock(session, actor, pk)
+    return t("lowcode.users.unlocked", name=done.display_name)
+
+
+def end_sessions(session: Session, actor, pk, _inputs: dict) -> str:
+    """End every live sign-in of a user, in every browser."""
+    return t("session.ended_n", n=users.end_sessions(session, actor, pk))

@@ -71,6 +71,7 @@ class _Checker:
             self.texts,
             self.store,
             self.actions,
+            self.secrets,
         ):
             check()
         return self.errors
@@ -232,6 +233,23 @@ class _Checker:
                 self.error(22, f"actions[{action.name!r}]", "is declared twice")
             if action.label not in catalog("zh_CN") or action.label not in catalog("en"):
                 self.error(18, f"actions[{action.name!r}]", f"has no label {action.label} in both catalogs")
+
+    def secrets(self) -> None:
+        for name in self.spec.secret:
+            self.has(23, "secret", name)
+        for column in self.spec.model.__table__.columns:
+            if column.name.endswith("_hash") and column.name not in self.spec.secret:
+                self.error(23, "secret", f"leaves out {column.name!r}: a hash is never read by a screen")
+        used = {
+            *self.spec.list_columns,
+            *self.spec.search_fields,
+            *self.spec.filters,
+            *self.spec.readonly_fields,
+            *(n for s in self.spec.form for n in s.fields),
+            *self.spec.writable(),
+        }
+        for name in sorted(used & set(self.spec.secret)):
+            self.error(23, "secret", f"names {name!r}, which a list, a form or a sheet shows")
 
 
 def check(registry: Registry) -> list[CheckError]:

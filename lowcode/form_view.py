@@ -38,8 +38,10 @@ def _allowed(user, spec: AdminSpec, operation: str) -> bool:
 
 def _done(details: dict | None, key: str = "lowcode.form.saved") -> str:
     moved = (details or {}).get("cases_recomputed")
+    ended = (details or {}).get("sessions_ended")
     text = t(key)
-    return text + (t("lowcode.form.recomputed", n=fmt_int(moved)) if moved is not None else "")
+    text += t("lowcode.form.recomputed", n=fmt_int(moved)) if moved is not None else ""
+    return text + (t("lowcode.form.sessions_ended", n=fmt_int(ended)) if ended is not None else "")
 
 
 # --- widgets -------------------------------------------------------------------------------------------------
@@ -130,7 +132,9 @@ def widget(spec: AdminSpec, f: Field, key: str, value: Any, *, disabled: bool, o
 
 
 def _value(f: Field, raw: Any) -> Any:
-    if f.kind in {"text", "longtext", "password", "json"}:
+    if f.kind == "password":
+        return raw or ""  # a password is taken as typed, spaces included
+    if f.kind in {"text", "longtext", "json"}:
         return (raw or "").strip() if isinstance(raw, str) else raw
     if f.kind == "int" and raw is not None:
         return int(raw)
@@ -305,15 +309,18 @@ def _readonly(registry: Registry, spec: AdminSpec, row: dict) -> None:
     st.markdown("\n".join(lines))
 
 
-def row_panel(registry: Registry, spec: AdminSpec, user, pk) -> None:
-    """Show the selected row: its form (or its values, read-only), deactivate, delete and the row actions."""
+def row_panel(registry: Registry, spec: AdminSpec, user, pk) -> bool:
+    """Show the selected row: its form (or its values, read-only), deactivate, delete and the row actions.
+
+    Return False (and forget the selection) when the row is gone or not the user's to see.
+    """
     try:
         with db.session_scope() as session:
             row = query.get_row(session, spec, user, pk)
             name = _row_label(registry, spec, row, session)
     except PetitionDeskError:
         list_view.close_row(spec)
-        return
+        return False
     with st.container(border=True):
         head = st.columns([5, 1], vertical_alignment="center")
         head[0].subheader(t("lowcode.form.row_title", table=title(spec), row=name))
@@ -350,6 +357,7 @@ def row_panel(registry: Registry, spec: AdminSpec, user, pk) -> None:
         else:
             _readonly(registry, spec, row)
         _row_buttons(spec, user, row)
+    return True
 
 
 def _row_label(registry: Registry, spec: AdminSpec, row: dict, session) -> str:

@@ -251,6 +251,8 @@ def fetch(session: Session, registry: Registry, spec: AdminSpec, user, state: Li
         select_page = select_page.offset((page - 1) * size)
     labels = {name: len(label_parts(target)) for name, target in _fk_columns(registry, spec).items()}
     rows = [_mask(spec, user, _row(spec, m, labels)) for m in session.execute(select_page).mappings()]
+    if spec.annotate and rows:
+        spec.annotate(session, rows)
     return ListPage(rows, total, page, pages, state.sort, spec.list_columns)
 
 
@@ -289,13 +291,16 @@ def get_row(session: Session, spec: AdminSpec, user, pk) -> dict:
     """Return one row's stored values (and its many-to-many ids) if the user may see it; NotFound if not."""
     model = spec.model
     key = getattr(model, spec.pk)
-    stmt = _scoped(spec, sa.select(*model.__table__.columns).where(key == pk), user)
+    columns = [c for c in model.__table__.columns if c.name not in spec.secret]
+    stmt = _scoped(spec, sa.select(*columns).where(key == pk), user)
     found = session.execute(stmt).mappings().first()
     if found is None:
         raise NotFound("lowcode: row not found")
     row = dict(found)
     if spec.rules:
         row.update(records.linked(session, spec.rules, pk))
+    if spec.annotate:
+        spec.annotate(session, [row])
     return _mask(spec, user, row)
 
 

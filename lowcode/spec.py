@@ -160,6 +160,9 @@ class AdminSpec:
     table_actions: tuple[TableAction, ...] = ()
     fields: tuple[Field, ...] = ()  # declared fields: overrides of derived ones, many-to-many, passwords
     scope: Callable[[Any, Any], Any] | None = None  # (select, user) -> select narrowed to the user's rows
+    secret: tuple[str, ...] = ()  # columns never read by a list, a form or a sheet (a password's hash)
+    # (session, rows) -> None: adds computed values to a page's rows in one query (a user's live sessions)
+    annotate: Callable[[Session, list[dict]], None] | None = None
     display: tuple[tuple[str, Callable[[dict], str]], ...] = ()  # computed text of a list column
     form_fields: Callable[[dict], tuple[Field, ...]] | None = None  # a row's own form (settings)
     initial: Callable[[dict], dict] | None = None  # a row's values for its own form

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from core.accounts import users
 from core.calendar import holidays, tunables
 from core.mediation import roster
 from core.places import editing, responsibility, subjects
@@ -15,7 +16,7 @@ from core.platform import settings
 from i18n import t
 from lowcode import actions
 from lowcode.registry import Registry
-from lowcode.spec import AdminSpec, Field, Roles, Section, Store, TableAction
+from lowcode.spec import AdminSpec, Field, Roles, RowAction, Section, Store, TableAction
 from models import (
     Community,
     Grid,
@@ -266,14 +267,70 @@ MEDIATORS = AdminSpec(
     group="people",
 )
 
+USER_MANAGE = "user.manage"
 USERS = AdminSpec(
     key="users",
     model=User,
-    roles=Roles(view="user.manage"),
-    list_columns=("username", "display_name", "role", "unit_id", "active"),
-    search_fields=("username", "display_name"),
+    roles=Roles(view=USER_MANAGE, create=USER_MANAGE, edit=USER_MANAGE, export=USER_MANAGE),
+    store=Store(
+        users.RULES, create=users.create_row, update=users.update_row, set_active=users.set_active_row
+    ),
+    list_columns=(
+        "username",
+        "display_name",
+        "role",
+        "unit_id",
+        "active",
+        "locked_until",
+        "last_login_at",
+        "sessions",
+    ),
+    search_fields=("username", "display_name", "oidc_subject"),
     filters=("role", "unit_id", "active"),
     ordering=("username",),
+    form=(
+        Section(BASIC, ("username", "display_name", "role", "unit_id")),
+        Section("lowcode.users.section.sign_in", ("password",), on="create"),
+        Section("lowcode.users.section.sso", ("oidc_subject",)),
+    ),
+    fields=(
+        Field("password", "password", help="auth.password_rules"),
+        Field("sessions", "int"),
+        Field("oidc_subject", "text", help="lowcode.users.oidc_help"),
+    ),
+    secret=("password_hash",),  # never read: not in the list, the form, a sheet or the selected row
+    annotate=actions.live_sessions,
+    display=(("locked_until", actions.lock_text),),
+    row_actions=(
+        RowAction(
+            "reset_password",
+            "auth.reset_password",
+            USER_MANAGE,
+            actions.reset_password,
+            inputs=(
+                Field("new_password", "password", True, help="auth.password_rules"),
+                Field("again", "password", True),
+            ),
+            icon=":material/password:",
+        ),
+        RowAction(
+            "unlock",
+            "auth.unlock",
+            USER_MANAGE,
+            actions.unlock,
+            when=actions.is_locked,
+            icon=":material/lock_open:",
+        ),
+        RowAction(
+            "end_sessions",
+            "session.end_all",
+            USER_MANAGE,
+            actions.end_sessions,
+            when=actions.has_sessions,
+            confirm="session.end_all_help",
+            icon=":material/logout:",
+        ),
+    ),
     label=("display_name",),
     icon=":material/group:",
     group="people",
@@ -283,7 +340,7 @@ REGISTRY = Registry(
     [STREETS, COMMUNITIES, GRIDS, UNITS, SUBJECTS, RESPONSIBILITY, HOLIDAYS, SETTINGS, MEDIATORS, USERS]
 )
 GROUPS = ("places", "units", "calendar", "people")
-PICKER_EXCLUDES = ("users",)  # the users table has its own page (pages/users.py), with the API tokens
+PICKER_EXCLUDES = ("users",)  # the users table is its own page (pages/users.py), with the API tokens
 
 
 def picker(user) -> list[AdminSpec]:

@@ -60,21 +60,21 @@ def render_page(registry: Registry, specs: list[AdminSpec], user) -> None:
     render_table(registry, spec, user, heading=False)
 
 
-def render_table(registry: Registry, spec: AdminSpec, user, *, heading: bool = True) -> None:
-    """Show one table: toolbar, list, the selected row's form and actions."""
+def render_table(registry: Registry, spec: AdminSpec, user, *, heading: bool = True):
+    """Show one table: toolbar, list, the selected row's form and actions; return the selected row's pk."""
     if not permissions.allowed(user, spec.roles.view):
         st.error(t("error.forbidden"))
-        return
+        return None
     if heading:
         st.subheader(title(spec))
     show_flash()
     state, page = list_view.show(registry, spec, user, _toolbar(registry, spec, user))
     form_view.dialogs(registry, spec, user)
     transfer_view.dialog(registry, spec, user, state)
-    if page is not None:
-        picked = list_view.selected(spec, page)
-        if picked is not None:
-            form_view.row_panel(registry, spec, user, picked)
+    picked = list_view.selected(spec, page) if page is not None else None
+    if picked is not None and not form_view.row_panel(registry, spec, user, picked):
+        picked = None  # the row is gone, or not the user's to see
+    return picked
 
 
 def _toolbar(registry: Registry, spec: AdminSpec, user):

@@ -302,8 +302,13 @@ def _audit_id(rules: Rules, pk) -> int | None:
     return pk if isinstance(pk, int) else None
 
 
-def last_change(session: Session, rules: Rules, pk) -> tuple[str | None, datetime | None]:
-    """Return who last changed the row and when, from the audit log (or the row's own updated_* columns)."""
+def last_change(
+    session: Session, rules: Rules, pk, actions: Iterable[str] | None = None
+) -> tuple[str | None, datetime | None]:
+    """Return who last changed the row and when, from the audit log (or the row's own updated_* columns).
+
+    `actions` limits it to the audit actions that change the row (a user's sign-in is audited on his row too).
+    """
     object_id = _audit_id(rules, pk)
     if object_id is not None:
         stmt = (
@@ -312,6 +317,8 @@ def last_change(session: Session, rules: Rules, pk) -> tuple[str | None, datetim
             .order_by(CaseEvent.at.desc(), CaseEvent.id.desc())
             .limit(1)
         )
+        if actions is not None:
+            stmt = stmt.where(CaseEvent.action.in_(list(actions)))
         found = session.execute(stmt).first()
         if found:
             return found[0], found[1]
@@ -321,9 +328,9 @@ def last_change(session: Session, rules: Rules, pk) -> tuple[str | None, datetim
     return (user.display_name if user else None), getattr(row, "updated_at", None)
 
 
-def stale(session: Session, rules: Rules, pk) -> StaleVersion:
+def stale(session: Session, rules: Rules, pk, actions: Iterable[str] | None = None) -> StaleVersion:
     """Return the error of a stale save: "changed by X at T, reload"."""
-    who, when = last_change(session, rules, pk)
+    who, when = last_change(session, rules, pk, actions)
     message = t("records.stale", who=who or t("records.someone"), when=fmt_datetime(when) if when else "—")
     return StaleVersion(message, changed_by=who, changed_at=when)
 

@@ -7,17 +7,39 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, func, select
 
-from core.accounts import audit, auth, first_run, permissions, sessions
-from core.platform import timeutil
-from core.platform.errors import NotFound, PermissionDenied, StaleVersion, ValidationError
+from core.accounts import audit, auth, first_run, permissions, records, sessions
+from core.platform import rules, timeutil
+from core.platform.errors import NotFound, PermissionDenied, ValidationError
 from core.platform.validation import has_control_chars
 from i18n import t
 from models import Role, SessionEnd, Unit, User
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
 AUDIT_FIELDS = ("username", "display_name", "role", "unit_id", "oidc_subject", "active")
+FORM_FIELDS = ("username", "display_name", "role", "unit_id", "oidc_subject")
+# the audit actions that change a user's row and its version (his sign-ins are audited on it too)
+CHANGES = (
+    "user.create",
+    "user.update",
+    "user.activate",
+    "user.deactivate",
+    "user.unlock",
+    "user.reset_password",
+    "user.change_password",
+    "user.language",
+)
+# what the users screen (lowcode/tables.py USERS) needs to know; its writes are this module's functions
+RULES = rules.Rules(
+    model=User,
+    permission="user.manage",
+    natural_key=("username",),
+    fields=FORM_FIELDS,
+    object_type="user",
+    create_only=("username",),
+)
 
 
 def any_user(session: Session) -> bool:
@@ -228,8 +250,25 @@ def _guard_last_admin(
         raise ValidationError(t("auth.last_admin"), errors={"role": t("auth.last_admin")})
 
 
+def _claim(session: Session, user: User, version: int | None) -> None:
+    """Move the version on, from `version` if given: UPDATE … WHERE version = :seen refuses a lost race."""
+    if version is None:
+        user.version += 1
+        return
+    if user.version != version:
+        raise records.stale(session, RULES, user.id, CHANGES)
+    done = session.execute(
+        sa.update(User.__table__)
+        .where(User.__table__.c.id == user.id, User.__table__.c.version == version)
+        .values(version=version + 1)
+    )
+    if done.rowcount != 1:  # someone saved between our read and this write
+        session.rollback()
+        raise records.stale(session, RULES, user.id, CHANGES)
+    set_committed_value(user, "version", version + 1)
+
+
 def _save(session: Session, actor: User, user: User, before: dict, action: str) -> User:
-    user.version += 1
     old, new = audit.diff(before, audit.snapshot(user, AUDIT_FIELDS))
     audit.record(
         session, actor, action, object_type="user", object_id=user.id, before=old or None, after=new or None
@@ -254,30 +293,80 @@ def update_user(
     permissions.require(actor, "user.manage")
     user = _get(session, user_id)
     if user.version != version:
-        raise StaleVersion(t("auth.stale_user"))
+        raise records.stale(session, RULES, user.id, CHANGES)
     fields = _clean(user.username, display_name, role, unit_id, oidc_subject)
     fields.pop("username")
     _validate(session, fields, None, exclude_id=user.id)
     _guard_last_admin(session, user, new_role=fields["role"])
     before = audit.snapshot(user, AUDIT_FIELDS)
+    _claim(session, user, version)
     for key, value in fields.items():
         setattr(user, key, value)
     return _save(session, actor, user, before, "user.update")
 
 
-def set_active(session: Session, actor: User, user_id: int, active: bool) -> User:
-    """Deactivate or reactivate a user; nobody deactivates himself or the last administrator."""
+def _set_active(
+    session: Session, actor: User, user_id: int, active: bool, version: int | None
+) -> tuple[User, int]:
     permissions.require(actor, "user.manage")
     user = _get(session, user_id)
+    if version is not None and user.version != version:
+        raise records.stale(session, RULES, user.id, CHANGES)
     if not active and user.id == actor.id:
         raise ValidationError(t("auth.cannot_deactivate_self"))
     if not active:
         _guard_last_admin(session, user, active=False)
     before = audit.snapshot(user, AUDIT_FIELDS)
+    _claim(session, user, version)
     user.active = active
-    if not active:
-        sessions.end_all(session, user.id, SessionEnd.DEACTIVATED)
-    return _save(session, actor, user, before, "user.activate" if active else "user.deactivate")
+    ended = 0 if active else sessions.end_all(session, user.id, SessionEnd.DEACTIVATED)
+    return _save(session, actor, user, before, "user.activate" if active else "user.deactivate"), ended
+
+
+def set_active(
+    session: Session, actor: User, user_id: int, active: bool, *, version: int | None = None
+) -> User:
+    """Deactivate or reactivate a user (seen at `version`, if given); every sign-in of a deactivated user ends.
+
+    Nobody deactivates himself or the last administrator.
+    """
+    return _set_active(session, actor, user_id, active, version)[0]
+
+
+def create_row(session: Session, actor: User, values: dict) -> records.Result:
+    """Create a user from the users screen's form: an initial password, or a single sign-on subject only."""
+    user = create_user(
+        session,
+        actor,
+        username=values.get("username") or "",
+        display_name=values.get("display_name") or "",
+        role=values.get("role") or "",
+        unit_id=values.get("unit_id"),
+        password=values.get("password") or None,
+        oidc_subject=values.get("oidc_subject"),
+    )
+    return records.Result(user)
+
+
+def update_row(session: Session, actor: User, user_id: int, version: int, values: dict) -> records.Result:
+    """Save the users screen's edit form (the username never changes)."""
+    user = update_user(
+        session,
+        actor,
+        user_id,
+        version,
+        display_name=values.get("display_name") or "",
+        role=values.get("role") or "",
+        unit_id=values.get("unit_id"),
+        oidc_subject=values.get("oidc_subject"),
+    )
+    return records.Result(user)
+
+
+def set_active_row(session: Session, actor: User, user_id: int, version: int, active: bool) -> records.Result:
+    """The users screen's deactivate/reactivate; says how many sign-ins a deactivation ended."""
+    user, ended = _set_active(session, actor, user_id, active, version)
+    return records.Result(user, {} if active else {"sessions_ended": ended})
 
 
 def deactivate(session: Session, actor: User, user_id: int) -> User:

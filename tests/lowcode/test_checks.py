@@ -133,3 +133,18 @@ def test_the_app_does_not_start_with_a_spec_typo(engine, monkeypatch):
         == "lowcode.E003: AdminSpec(Unit).list_columns names 'nmae', which Unit does not have"
     )
     assert not at.get("navigation") and not at.sidebar.caption  # nobody is signed in to a broken app
+
+
+def _users_broken(**changes) -> list[str]:
+    specs = [dataclasses.replace(s, **changes) if s.key == "users" else s for s in tables.REGISTRY]
+    return [str(e) for e in checks.check(Registry(specs))]
+
+
+def test_a_password_hash_is_never_read_by_a_screen():
+    assert _users_broken(secret=()) == [
+        "lowcode.E023: AdminSpec(User).secret leaves out 'password_hash': a hash is never read by a screen"
+    ]
+    listed = (*tables.USERS.list_columns, "password_hash")
+    assert (
+        "lowcode.E023: AdminSpec(User).secret names 'password_hash', which a list, a form or a sheet shows"
+    ) in _users_broken(list_columns=listed)

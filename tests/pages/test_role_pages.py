@@ -159,43 +159,6 @@ def test_with_users_the_visitor_page_links_to_the_sign_in_form(session):
     assert any('href="/auth/login" target="_self"' in m.value for m in at.markdown)
 
 
-def test_an_administrator_creates_a_user_and_sees_errors_next_to_fields(session, monkeypatch):
-    admin = make_user(session, Role.ADMIN)
-    _as(monkeypatch, admin)
-    at = _page("users").run()
-    at.text_input(key="pd_new_username").input("Bad Name")
-    at.text_input(key="pd_new_name").input("赵承办")
-    at.selectbox(key="pd_new_role").select("handler")
-    at.text_input(key="pd_new_pw").input(PASSWORD)
-    at = at.button(key="FormSubmitter:pd_new_user-创建用户").click().run()
-    captions = [c.value for c in at.caption]
-    assert any("用户名为 3–40 位" in c for c in captions) and any(
-        "承办员必须属于一个单位" in c for c in captions
-    )
-    unit = make_unit(session)
-    at = _page("users").run()
-    at.text_input(key="pd_new_username").input("zhao.h")
-    at.text_input(key="pd_new_name").input("赵承办")
-    at.selectbox(key="pd_new_role").select("handler")
-    at.selectbox(key="pd_new_unit").select(unit.id)
-    at.text_input(key="pd_new_pw").input(PASSWORD)
-    at = at.button(key="FormSubmitter:pd_new_user-创建用户").click().run()
-    assert at.success[0].value == "已创建用户 zhao.h。"
-    assert auth.authenticate(session, "zhao.h", PASSWORD, None).unit_id == unit.id
-
-
-def test_an_api_token_is_shown_once(session, monkeypatch):
-    admin = make_user(session, Role.ADMIN)
-    _as(monkeypatch, admin)
-    at = _page("users").run()
-    at.text_input(key="pd_token_name").input("办件系统")
-    at = at.button(key="FormSubmitter:pd_new_token-生成令牌").click().run()
-    plain = at.code[0].value
-    assert plain.startswith("pd_")
-    assert not _page("users").run().code  # a new run no longer has it
-    assert at.run().code == []  # nor does the next run of the same session
-
-
 def test_the_audit_page_lists_and_filters_every_change(session, monkeypatch):
     admin = make_user(session, Role.ADMIN)
     audit.record(session, admin, "accept", object_id=7, case_id=None, after={"status": "handling"})
@@ -273,21 +236,6 @@ def test_a_cookie_replayed_after_sign_out_leaves_nobody_signed_in_in_the_shell(s
     new_tab = AppTest.from_file(str(shell.__file__), default_timeout=60).run()
     assert new_tab.title[0].value == "信访工作台" and not new_tab.sidebar.caption  # the visitor's page
     assert AppTest.from_string(SHELL_USER, default_timeout=30).run().markdown[0].value == "anonymous"
-
-
-def test_an_administrator_ends_all_sessions_of_a_user_from_the_users_screen(session, monkeypatch):
-    admin = make_user(session, Role.ADMIN)
-    clerk = make_user(session, Role.REGISTRAR, name="李登记")
-    cookies = [auth.make_session_cookie(session, clerk) for _ in range(2)]
-    _as(monkeypatch, admin)
-    at = _page("users").run()
-    at.selectbox(key="pd_manage_user").select(clerk.id).run()
-    table = at.dataframe[0].value
-    assert table.loc[table["用户名"] == clerk.username, "在线会话"].item() == 2
-    at = at.button(key="pd_end_sessions").click().run()
-    assert at.success[0].value == "已结束 2 个登录会话。"
-    assert all(auth.user_from_cookie(session, c) is None for c in cookies)
-    assert at.button(key="pd_end_sessions").disabled  # nothing left to end
 
 
 SSO_SCRIPT = """
