@@ -284,6 +284,8 @@ def _config(registry: Registry, spec: AdminSpec) -> dict:
             config[field_label(spec, name)] = st.column_config.DateColumn(format=date_format())
         elif f.kind == "longtext":
             config[field_label(spec, name)] = st.column_config.TextColumn(width="large")
+        elif f.kind in {"fk", "datetime"}:  # the grid's own sizing cuts Chinese unit names and times short
+            config[field_label(spec, name)] = st.column_config.TextColumn(width="medium")
     return config
 
 

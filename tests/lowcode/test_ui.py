@@ -255,3 +255,11 @@ def test_a_case_naming_a_grid_keeps_it_from_deletion_through_the_screen(
     at = _run(at.button(key="lc.grids.delete").click())
     at = _run(at.button(key="lc.grids.delete_go").click())
     assert "不能删除：仍有 案件 1 条 指向这条记录。请改为停用，历史记录将保留。" in _texts(at.error)
+
+
+def test_foreign_keys_and_times_get_a_column_wide_enough_for_a_chinese_unit_name():
+    from lowcode import list_view, tables
+
+    units = list_view._config(tables.REGISTRY, tables.UNITS)
+    assert units["上级单位"]["width"] == "medium" and units["所在街道/镇"]["width"] == "medium"
+    assert list_view._config(tables.REGISTRY, tables.USERS)["上次登录"]["width"] == "medium"
