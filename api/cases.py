@@ -16,6 +16,7 @@ from core.accounts import pii
 from core.calendar import clock
 from core.cases import case_list, workflow
 from core.cases.registration import get_case, register_case
+from core.mediation import referral
 from core.platform import db
 from core.platform.errors import PetitionDeskError, ValidationError
 from core.platform.timeutil import today
@@ -164,7 +165,8 @@ async def act(request: Request) -> JSONResponse:
         return JSONResponse({"error": "invalid", "message": t("api.version_required")}, 422)
 
     def work() -> JSONResponse:
-        func = workflow.TRANSITIONS[action].func
+        # refer_mediation / return_from_mediation go through the mediation record (core.mediation.referral)
+        func = referral.CASE_ACTIONS.get(action, workflow.TRANSITIONS[action].func)
         with db.session_scope() as session:
             try:
                 func(session, user, request.path_params["case_id"], version, **_inputs(func, body))

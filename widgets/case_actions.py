@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from core.cases import case_file, workflow
+from core.mediation import referral
 from core.places import responsibility
 from core.platform import db, timeutil
 from core.platform.errors import PetitionDeskError, StaleVersion, ValidationError
@@ -77,8 +78,15 @@ SPECS: dict[str, tuple[Input, ...]] = {
         _choice("notified_by", NoticeMethod, "notice_method"),
         _area("late_reason", optional=True),
     ),
-    "refer_mediation": (_date("on"), _NOTE),
-    "return_from_mediation": (_date("on"), Input("agreed", "flag"), _area("note")),
+    "refer_mediation": (_date("on"), Input("parties", "text"), _NOTE),
+    "return_from_mediation": (
+        _date("on"),
+        Input("result", "choice", ("agreed", "failed", "withdrawn", "refused"), "mediation.result."),
+        Input("consented", "flag"),
+        Input("party", "text", optional=True),
+        _area("terms", optional=True),
+        _area("note", optional=True),
+    ),
     "record_meeting": (
         _choice("kind", MeetingKind, "meeting"),
         _date("held_on"),
@@ -157,7 +165,8 @@ def _submit(user, case_id: int, version: int, action: str) -> None:
     try:
         with db.session_scope() as session:
             values = {s.name: _value(session, user, case_id, action, s) for s in SPECS[action]}
-            result = workflow.TRANSITIONS[action].func(session, user, case_id, version, **values)
+            func = referral.CASE_ACTIONS.get(action, workflow.TRANSITIONS[action].func)
+            result = func(session, user, case_id, version, **values)
     except ValidationError as exc:
         state[ERRORS] = exc.errors or {"_form": exc.message}
         return

@@ -93,6 +93,7 @@ def refer_case(
         errors, names = Errors(), split_parties(parties)
         latest, latest_field = workflow.latest_date(session, case)
         errors.date("on", on, after=latest, after_field=latest_field)
+        errors.text("parties", "、".join(names))
         for i, name in enumerate(names):
             errors.text(f"parties.{i}.name", name)
         if len(names) < 2:
@@ -219,6 +220,56 @@ def conclude_mediation(
     return _back(session, actor, mediation, case, on, agreed, back_note)
 
 
+# --- the case file's two actions ------------------------------------------------------------------
+
+
+def take_back(
+    session: Session,
+    actor: User,
+    case_id: int,
+    version: int,
+    *,
+    on: date,
+    result: str,
+    party: str | None = None,
+    consented: bool = False,
+    terms: str | None = None,
+    note: str | None = None,
+) -> MediationCase:
+    """The case file's "return from mediation" on the case's open mediation record: `result` "refused" (a
+    party, named in `party`, refused), or the outcome of a mediation the parties consented to; `consented`
+    records every party's consent first, in the same commit."""
+    try:
+        case = get_case(session, actor, case_id)
+        mediation = open_mediation(session, case_id)
+        if mediation is None:
+            raise IllegalTransition(t("mediation.error.no_open"))
+        if case.version != version:
+            raise StaleVersion(t("workflow.stale_unknown"))
+        if result == "refused":
+            errors = Errors()
+            errors.text("party", party)
+            if party and party.strip() not in parties_of(mediation):
+                errors.add("party", t("mediation.error.unknown_party", party=party.strip()))
+            errors.raise_if_any()
+            return record_consent(
+                session, actor, mediation.id, mediation.version, on=on, answers={party.strip(): False}
+            )
+        if consented and mediation.status == M.APPLIED:
+            workflow.check_action(actor, case, "return_from_mediation")
+            _consent(session, actor, mediation, case, on, dict.fromkeys(parties_of(mediation), True))
+    except Exception:
+        session.rollback()
+        raise
+    return conclude_mediation(
+        session, actor, mediation.id, mediation.version, outcome=result, on=on, terms=terms, note=note
+    )
+
+
+# The case file and the API take these two actions through the mediation record, not the bare transition.
+CASE_ACTIONS = {"refer_mediation": refer_case, "return_from_mediation": take_back}
+
+
 # --- the shared steps -----------------------------------------------------------------------------
 
 
@@ -328,6 +379,7 @@ def _next_number(session: Session, on: date) -> str:
 
 
 __all__ = [
+    "CASE_ACTIONS",
     "ENDED",
     "Outcome",
     "conclude_mediation",
@@ -336,4 +388,5 @@ __all__ = [
     "record_consent",
     "refer_case",
     "split_parties",
+    "take_back",
 ]

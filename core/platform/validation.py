@@ -51,7 +51,9 @@ TEXT_LIMITS: dict[str, TextLimit] = {
     "summary": TextLimit(5_000, multiline=True),
     "display_name": TextLimit(40),
     "late_reason": TextLimit(500, multiline=True),  # an extension recorded after the limit (workflow.extend)
-    "terms": TextLimit(5_000, multiline=True),  # a mediation agreement's terms (core.mediation.referral)
+    "terms": TextLimit(5_000, multiline=True),
+    "parties": TextLimit(500),  # the parties to a mediation, "张三、李四" (core.mediation.referral)
+    "party": TextLimit(40),  # a mediation agreement's terms (core.mediation.referral)
 }
 # C0 control characters (and lone surrogates, which no database stores) are refused; a multi-line text
 # may hold newlines (also as CRLF) and tabs.

@@ -134,3 +134,35 @@ def test_register_through_the_api(session, client):
     bad = client.post("/api/v1/cases", json=body | {"title": ""}, headers=_token(session, registrar))
     assert bad.status_code == 422
     assert "title" in bad.json()["errors"]
+
+
+def test_mediation_through_the_api_keeps_a_record_and_an_agreement_before_the_reply(session, client):
+    from sqlmodel import select
+
+    from models import Agreement, MediationCase, MediationStatus
+
+    unit = f.make_unit(session)
+    case = f.case_in_status(session, CaseStatus.HANDLING, unit=unit)
+    headers = _token(session, f.make_user(session, Role.HANDLER, unit=unit))
+    url = f"/api/v1/cases/{case.id}/actions/"
+    body = {"version": case.version, "on": "2025-03-10", "parties": "张三、李四"}
+    response = client.post(url + "refer_mediation", json=body, headers=headers)
+    assert response.status_code == 200, response.text
+    assert {"pause", "extend", "return_from_mediation"} <= set(response.json()["actions"])
+    body = {
+        "version": response.json()["version"],
+        "on": "2025-03-20",
+        "result": "agreed",
+        "terms": "赔偿3000元",
+    }
+    no_consent = client.post(url + "return_from_mediation", json=body, headers=headers)
+    assert no_consent.status_code == 409, no_consent.text  # an agreement needs every party's consent (第17条)
+    response = client.post(url + "return_from_mediation", json=body | {"consented": True}, headers=headers)
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "handling" and "reply" in response.json()["actions"]
+    mediation = session.exec(select(MediationCase).where(MediationCase.case_id == case.id)).one()
+    assert mediation.status == MediationStatus.AGREED
+    assert (
+        session.exec(select(Agreement).where(Agreement.mediation_id == mediation.id)).one().terms
+        == "赔偿3000元"
+    )

@@ -208,3 +208,35 @@ def test_every_action_has_a_dialog_whose_inputs_are_the_transitions_keywords():
         names = {i.name for i in inputs}
         assert names <= keywords, (action, names - keywords)
         assert required <= names, (action, required - names)
+
+
+def test_referral_through_the_dialog_opens_a_mediation_record_and_a_refusal_brings_the_case_back(
+    session, as_user
+):
+    from core.mediation import referral
+    from models import MediationCase, MediationStatus
+
+    unit = make_unit(session)
+    case = case_in_status(session, CaseStatus.HANDLING, unit=unit)
+    as_user(make_user(session, Role.HANDLER, unit=unit))
+    at = _open(case.id)
+    at.button(key="pd_action_refer_mediation").click().run()
+    at.date_input(key=f"pd_act_{case.id}_refer_mediation_on").set_value(TODAY)
+    at.text_input(key=f"pd_act_{case.id}_refer_mediation_parties").input("张三、李四")
+    at = at.button(key=f"FormSubmitter:pd_act_form_{case.id}_refer_mediation-转调解").click().run()
+    assert not at.exception
+    [mediation] = session.exec(select(MediationCase).where(MediationCase.case_id == case.id)).all()
+    assert (mediation.parties, mediation.status) == ("张三、李四", MediationStatus.APPLIED)
+    # the handling clock runs on: the unit may still pause or extend it
+    assert _actions(at) == ["pause", "extend", "return_from_mediation", "record_meeting"]
+    at.button(key="pd_action_return_from_mediation").click().run()
+    at.date_input(key=f"pd_act_{case.id}_return_from_mediation_on").set_value(TODAY)
+    at.selectbox(key=f"pd_act_{case.id}_return_from_mediation_result").set_value("refused")
+    at.text_input(key=f"pd_act_{case.id}_return_from_mediation_party").input("李四")
+    at = at.button(key=f"FormSubmitter:pd_act_form_{case.id}_return_from_mediation-调解回流").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["已调解回流。"]
+    session.refresh(case)
+    session.refresh(mediation)
+    assert (case.status, mediation.status) == (CaseStatus.HANDLING, MediationStatus.REFUSED)
+    assert referral.consents(session, mediation.id) == {"李四": False}
