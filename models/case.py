@@ -77,6 +77,10 @@ class CaseStatus(StrEnum):
     TERMINATED = "terminated"  # 复核终结, 不再受理
     ROUTED_OUT = "routed_out"  # 导入法定途径 (诉访分离, 第31条)
     DECLINED = "declined"  # 不予受理: the unit decided within the acceptance limit not to accept (第23条)
+    BARRED = (
+        "barred"  # 不再受理: a repeat of a matter ended by 复核 or left final by a lapsed window (第36条)
+    )
+    JOINED = "joined"  # a repeat received while the same matter is in progress: handled there (第19条第3款)
     MERGED = "merged"  # 已合并
     WITHDRAWN = "withdrawn"  # 已撤回
     INVALID = "invalid"  # 无效

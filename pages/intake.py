@@ -18,7 +18,7 @@ from widgets import keyboard
 from widgets import session as session_widget
 from widgets.case_table import case_link
 from widgets.guard import require_page
-from widgets.intake_repeats import linked_id, repeat_panel
+from widgets.intake_repeats import linked_id, new_facts, repeat_panel
 from widgets.text import field_error
 
 DONE = form.PREFIX + "done"  # the registered case, shown until the clerk starts the next one
@@ -54,6 +54,7 @@ def _data() -> tuple[dict, dict[str, list[int]]]:
         "onsite_outcome": v("onsite_outcome") if onsite else None,
         "onsite_note": form.text("onsite_note") if onsite else None,
         "repeat_of_id": linked_id(),
+        "new_facts": new_facts(),
     }
     return data, {"petitioners": pet_at, "representatives": rep_at}
 
@@ -157,5 +158,5 @@ def render() -> None:
         persons = form.people("petitioners")[0] + (
             form.people("representatives")[0] if form.value("group") else []
         )
-        repeat_panel(user, persons, form.text("title"), form.value("subject"))
+        repeat_panel(user, persons, form.text("title"), form.value("subject"), form.value("received_on"))
     draft.keep(user)

@@ -196,6 +196,8 @@ PATHS: dict[CaseStatus, list[tuple[str, int]]] = {
     CaseStatus.ROUTED_OUT: [("route_out", 1)],
     CaseStatus.DECLINED: [("assign", 1), ("decline", 2)],
     CaseStatus.MERGED: [("merge", 1)],
+    CaseStatus.BARRED: [("link_repeat", 1)],  # a repeat of a matter ended by 复核 (第36条第3款)
+    CaseStatus.JOINED: [("link_repeat", 1)],  # a repeat of a matter still being handled (第19条第3款)
     CaseStatus.WITHDRAWN: [("withdraw", 1)],
     CaseStatus.INVALID: [("invalidate", 1)],
 }
@@ -215,6 +217,9 @@ def case_in_status(
     case = register(session, actor, **overrides)
     for action, day in PATHS[status]:
         other = register(session, actor).id if action == "merge" else None
+        if action == "link_repeat":
+            earlier = CaseStatus.TERMINATED if status == CaseStatus.BARRED else CaseStatus.REGISTERED
+            other = case_in_status(session, earlier, actor=actor, unit=unit).id
         on = START + timedelta(days=day)
         act(session, actor, case, action, **inputs(action, on, unit_id=unit.id, other_case_id=other))
     assert case.status == status

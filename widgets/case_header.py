@@ -21,7 +21,7 @@ def show(file: CaseFile) -> None:
     st.subheader(md(case.title), anchor=False)
     st.caption(" · ".join(md(part) for part in _facts(file) if part))
     st.caption(" · ".join(md(part) for part in _people(file) if part))
-    if case.end_reason:
+    if case.end_reason and not (file.material_hidden and case.repeat_of_id):
         st.caption(md(case.end_reason))  # why it left the track: 不予受理, 不再受理, a repeat of a live case
     _stages(file)
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
+from core.cases.registration import repeat_standing
 from core.cases.repeats import RepeatCandidate, find_repeats
 from core.platform import db
 from i18n import label, t
@@ -12,6 +15,7 @@ from widgets.text import md_escape
 
 SIGNATURE, HITS = "pd_in_repeat_sig", "pd_in_repeat_hits"
 LINKED = "pd_in_repeat_of"  # {"id", "number", "barred"} of the earlier case the new one repeats
+NEW_FACTS = "pd_in_new_facts"  # the new facts and reasons that make a repeat of a barred or live matter new
 LIMIT = 5
 
 
@@ -50,16 +54,32 @@ def _link(c: RepeatCandidate) -> None:
     st.session_state[LINKED] = {"id": c.case_id, "number": c.number, "barred": c.not_accepted_again}
 
 
+def new_facts() -> str | None:
+    """Return the new facts and reasons typed for the linked case, if any."""
+    if not st.session_state.get(LINKED):
+        return None
+    return (st.session_state.get(NEW_FACTS) or "").strip() or None
+
+
 def _unlink() -> None:
     st.session_state.pop(LINKED, None)
+    st.session_state.pop(NEW_FACTS, None)
 
 
-def _linked_box() -> None:
+def _linked_box(user, received_on) -> None:
     linked = st.session_state.get(LINKED)
     if not linked:
         return
     st.success(t("desk.repeat.linked", number=linked["number"]), icon=":material/link:")
-    if linked["barred"]:
+    kind, why = None, None
+    if isinstance(received_on, date):
+        with db.session_scope() as session:
+            kind, why = repeat_standing(session, user, linked["id"], received_on)
+    if why:
+        # 不再受理 (第36条) or handled in the live case (第19条第3款): the registrar reads why before registering
+        st.warning(why, icon=":material/block:" if kind == "barred" else ":material/sync:")
+        st.text_area(t("workflow.field.new_facts"), key=NEW_FACTS, help=t("desk.repeat.new_facts_help"))
+    elif linked["barred"]:
         st.warning(t("desk.repeat.barred"))
     st.button(t("desk.repeat.unlink"), key="pd_in_repeat_unlink", type="tertiary", on_click=_unlink)
 
@@ -81,10 +101,10 @@ def _candidate(c: RepeatCandidate) -> None:
             )
 
 
-def repeat_panel(user, persons: list[dict], title: str | None, subject: str | None) -> None:
-    """Show the likely earlier cases of the people on the form, and the one linked."""
+def repeat_panel(user, persons: list[dict], title: str | None, subject: str | None, received_on=None) -> None:
+    """Show the likely earlier cases of the people on the form, and the one linked with what it means."""
     st.subheader(t("desk.repeat.title"))
-    _linked_box()
+    _linked_box(user, received_on)
     hits = candidates(user, persons, title, subject)
     if not hits:
         st.caption(t("desk.repeat.none"))

@@ -152,7 +152,9 @@ def party_view(session: Session, user: User, case: Case) -> list[dict]:
 
 # What an event may carry that leads to the accuser: the parties (person ids), his words, his address on
 # the internet (self-service), the link to his other petitions; attachments and reveals name his material.
-IDENTITY_KEYS = frozenset({"parties", "content", "request", "client", "repeat_of_id", "repeat_of"})
+IDENTITY_KEYS = frozenset(
+    {"parties", "content", "request", "client", "repeat_of_id", "repeat_of", "new_facts", "end_reason"}
+)  # end_reason of a repeat names the earlier case
 SHIELDED_OBJECTS = frozenset({"attachment", "person"})
 
 

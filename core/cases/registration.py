@@ -16,6 +16,7 @@ from sqlmodel import Field, Session, SQLModel, select
 from core.accounts import audit, pii
 from core.accounts.permissions import allowed, case_in_scope, require
 from core.calendar import clock
+from core.cases.status import OFF_TRACK
 from core.places import subjects
 from core.platform import search
 from core.platform.config import get_settings
@@ -28,7 +29,7 @@ from core.platform.validation import (
     gender_from_id,
     id_number_variants,
 )
-from i18n import t
+from i18n import label, t
 from models import (
     Case,
     CaseEvent,
@@ -122,6 +123,8 @@ class CaseCreate(SQLModel):
     onsite_note: str | None = None
     is_first: bool = True
     repeat_of_id: int | None = None
+    # New facts and reasons (新的事实和理由): only they make a repeat of a barred or live matter a new matter.
+    new_facts: str | None = None
 
 
 @dataclass
@@ -197,6 +200,7 @@ def _check(session: Session, data: CaseCreate) -> _Checked:
     _check_leader(session, data, errors)
     street_id, community_id, grid_id = _check_place(session, data, errors)
     earlier = _check_repeat_of(session, data, errors)
+    errors.text("new_facts", data.new_facts, required=False)
     errors.raise_if_any()
     return _Checked(people, street_id, community_id, grid_id, earlier)
 
@@ -314,16 +318,23 @@ def _insert(
     session.add(case)
     session.flush()  # a number taken meanwhile fails here, and the caller retries with the next one
     parties = _add_parties(session, case, checked.people)
-    messages = []
-    if checked.earlier is not None and mark_repeat(case, checked.earlier):
-        messages.append(t("workflow.message.not_accepted_again", number=checked.earlier.number))
-    if data.onsite_resolved:
+    messages, extra = [], {}
+    standing = None
+    if checked.earlier is not None:
+        standing = settle_repeat(session, actor, case, checked.earlier, data.received_on, data.new_facts)
+        messages += [standing.message] if standing.message else []
+        extra = {"new_facts": data.new_facts.strip()} if standing.new_matter else {}
+    if standing is not None and standing.ended:
+        pass  # barred or handled in the live case: no clock
+    elif data.onsite_resolved:
         _close_on_site(case, data)
     else:
         case.stage, case.stage_started_on = Stage.TRIAGE, data.received_on
     clock.refresh_case(case, clock.load_calendar(session), clock.load_limits(session))
-    after = audit.snapshot(case, REGISTER_FIELDS) | {"parties": parties}
+    after = audit.snapshot(case, REGISTER_FIELDS) | {"parties": parties} | extra
     audit.record(session, actor, "register", object_id=case.id, case_id=case.id, after=after)
+    if standing is not None:
+        standing.record_on_live(session, actor, case)
     search.index_case(session, case)
     session.commit()
     return Registered(case=case, query_code=code, messages=messages)
@@ -407,13 +418,98 @@ def _close_on_site(case: Case, data: CaseCreate) -> None:
     case.stage = case.stage_started_on = None
 
 
-def mark_repeat(case: Case, earlier: Case) -> bool:
-    """Mark `case` as a repeat of `earlier`; return whether it falls under 不再受理 (第36条第3款)."""
-    case.repeat_of_id = earlier.id
-    case.is_first = False
-    barred = bool(earlier.not_accepted_again) or earlier.status == CaseStatus.TERMINATED
-    case.not_accepted_again = case.not_accepted_again or barred
-    return barred
+@dataclass
+class Standing:
+    """What an earlier case means for a repeat of its matter (第19条第3款, 第35–36条), once settled."""
+
+    kind: str  # "barred" (不再受理), "live" (handled in the earlier case), "new" (new facts), "repeat"
+    message: str | None
+    live: Case | None = None
+
+    @property
+    def ended(self) -> bool:
+        return self.kind in ("barred", "live")
+
+    @property
+    def new_matter(self) -> bool:
+        return self.kind == "new"
+
+    def record_on_live(self, session: Session, actor: User, case: Case) -> None:
+        """Put the repeat into the live case's timeline, so the unit handling it sees it came back."""
+        if self.live is not None:
+            after = {"received_on": case.received_on}
+            if (
+                not case.confidential
+            ):  # 第30条: an accusation's number never reaches the unit handling the other case
+                after["repeat"] = case.number
+            audit.record(
+                session, actor, "repeat_received", object_id=self.live.id, case_id=self.live.id, after=after
+            )
+
+
+def standing_of(session: Session, earlier: Case, on: date) -> tuple[str | None, str | None]:
+    """Return ("barred" | "live" | None, why) for a new petition on `earlier`'s matter received `on`.
+
+    Barred (不再受理): the matter was ended by 复核 (第36条第3款), or its reply or review decision became final
+    when the petitioner's 30 days to ask for a review or re-examination passed unused. Live: it is still being
+    handled or is within one of those windows, so a repeat is not accepted a second time (第19条第3款).
+    """
+    status = CaseStatus(earlier.status)
+    if status == CaseStatus.BARRED:
+        return "barred", earlier.end_reason or t("workflow.message.not_accepted_again", number=earlier.number)
+    if status == CaseStatus.TERMINATED or earlier.not_accepted_again:
+        when = earlier.reexam_decided_on or earlier.closed_on
+        return "barred", t("workflow.message.barred_reexam", number=earlier.number, date=when)
+    if status in OFF_TRACK:
+        return None, None  # it left the petition track: the repeat is a petition of its own
+    window = _final_after(session, earlier)
+    if window is not None and on > window[1]:
+        lapsed = "review" if window[0] == Stage.REVIEW_REQUEST else "reexam"
+        key = f"workflow.message.barred_{lapsed}_lapsed"
+        return "barred", t(key, number=earlier.number, received=window[2], date=window[1])
+    if status != CaseStatus.CLOSED or window is not None:
+        return "live", t(
+            "workflow.message.repeat_live", number=earlier.number, status=label("status", status)
+        )
+    return None, None
+
+
+def repeat_standing(
+    session: Session, actor: User, earlier_id: int, on: date
+) -> tuple[str | None, str | None]:
+    """Return what intake tells the registrar before he registers a repeat of a visible case (standing_of)."""
+    return standing_of(session, get_case(session, actor, earlier_id), on)
+
+
+def _final_after(session: Session, earlier: Case) -> tuple[str, date, date] | None:
+    """Return (window, its last day, the day it opened) of the petitioner's open request window, if any."""
+    if earlier.review_decision_received_on is not None and earlier.reexam_requested_on is None:
+        opened, window = earlier.review_decision_received_on, Stage.REEXAM_REQUEST
+    elif earlier.reply_received_on is not None and earlier.review_requested_on is None:
+        opened, window = earlier.reply_received_on, Stage.REVIEW_REQUEST
+    else:
+        return None
+    cal, limits = clock.load_calendar(session), clock.load_limits(session)
+    return window, clock.stage_due(cal, limits, window, opened).on, opened
+
+
+def settle_repeat(
+    session: Session, actor: User, case: Case, earlier: Case, on: date, new_facts: str | None
+) -> Standing:
+    """Link `case` to `earlier` and apply the earlier matter's finality: 不再受理, handled in the live case,
+    or (with new facts and reasons) a new matter. The caller writes the events and commits."""
+    kind, why = standing_of(session, earlier, on)
+    case.repeat_of_id, case.is_first = earlier.id, False
+    if kind and (new_facts or "").strip():
+        return Standing("new", t("workflow.message.new_facts", number=earlier.number))
+    if kind == "barred":
+        case.status, case.not_accepted_again, case.closed_on = CaseStatus.BARRED, True, on
+        case.end_reason, case.stage, case.stage_started_on = why, None, None
+        return Standing("barred", why)
+    if kind == "live":
+        case.status, case.end_reason, case.stage, case.stage_started_on = CaseStatus.JOINED, why, None, None
+        return Standing("live", why, live=earlier)
+    return Standing("repeat", None)
 
 
 # --- the petitioner's query code ------------------------------------------------------------------

@@ -14,8 +14,9 @@ from models import Case, CaseStatus
 
 S = CaseStatus
 # Off the petition track (DOMAIN.md §8): sent to a legal procedure (导入法定途径), declined by the unit
-# (不予受理), withdrawn, invalid, or merged into another case. None of them counts as "closed" for the indicators.
-OFF_TRACK = frozenset({S.ROUTED_OUT, S.DECLINED, S.WITHDRAWN, S.INVALID, S.MERGED})
+# (不予受理), barred (不再受理), a repeat handled in the live case, withdrawn, invalid, or merged into another case.
+# None of them counts as "closed" for the indicators.
+OFF_TRACK = frozenset({S.ROUTED_OUT, S.DECLINED, S.BARRED, S.JOINED, S.WITHDRAWN, S.INVALID, S.MERGED})
 ENDED = OFF_TRACK | {S.CLOSED, S.TERMINATED}
 OPEN = frozenset(S) - ENDED
 RUNNING = OPEN - {S.PAUSED}  # open cases whose clock runs (a paused case has no deadline)

@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 from core.accounts import audit
 from core.accounts.permissions import allowed, case_in_scope, require_case
 from core.calendar import clock
-from core.cases.registration import get_case, mark_repeat
+from core.cases.registration import get_case, settle_repeat
 from core.cases.status import ENDED as ENDED  # the one definition of each lives in core.cases.status
 from core.cases.status import OPEN as OPEN
 from core.cases.status import RUNNING as RUNNING
@@ -139,6 +139,15 @@ def _not_objected(case: Case, actor: User) -> str | None:
 def _on_petition_route(case: Case, actor: User) -> str | None:
     # Routes 1–5 leave the petition track at triage (诉访分离, 第31条): no unit and no handling clock.
     return "workflow.guard.legal_route" if case.route != Route.PETITION else None
+
+
+def _accepted_again(case: Case, actor: User) -> str | None:
+    # 不再受理 (第36条第3款): a case flagged so is never triaged or accepted onto the petition clock.
+    return "workflow.guard.not_accepted_again" if case.not_accepted_again else None
+
+
+def _may_enter_clock(case: Case, actor: User) -> str | None:
+    return _on_petition_route(case, actor) or _accepted_again(case, actor)
 
 
 def _not_extended(case: Case, actor: User) -> str | None:
@@ -579,7 +588,7 @@ def merge(
         case, errors = step.case, Errors()
         step.date(errors, "on", on)
         target = _other_case(session, actor, errors, "into_case_id", into_case_id, case)
-        if target is not None and (target.status in {S.MERGED, S.INVALID, S.WITHDRAWN}):
+        if target is not None and (target.status in {S.MERGED, S.INVALID, S.WITHDRAWN, S.BARRED, S.JOINED}):
             errors.add("into_case_id", t("workflow.error.merge_target", number=target.number))
         errors.raise_if_any()
         case.status, case.merged_into_id = S.MERGED, target.id
@@ -1108,19 +1117,32 @@ def take_charge(session: Session, actor: User, case_id: int, version: int, *, no
 
 
 def link_repeat(
-    session: Session, actor: User, case_id: int, version: int, *, repeat_of_id: int, note=None
+    session: Session, actor: User, case_id: int, version: int, *, repeat_of_id: int, note=None, new_facts=None
 ) -> Linked:
-    """Mark the case as a repeat petition of an earlier case; 不再受理 carries over after 复核."""
+    """Mark the case as a repeat petition of an earlier case, with the earlier matter's finality: 不再受理
+    after 复核 or a lapsed window (第36条), handled in the earlier case while it is live (第19条第3款), unless
+    the petitioner brings new facts and reasons (`new_facts`, kept in the event)."""
     with _step(session, actor, case_id, version, "link_repeat", note=note) as step:
         case, errors = step.case, Errors()
         earlier = _other_case(session, actor, errors, "repeat_of_id", repeat_of_id, case)
         if earlier is not None and earlier.repeat_of_id == case.id:
             errors.add("repeat_of_id", t("workflow.error.repeat_cycle", number=earlier.number))
+        elif earlier is not None and earlier.received_on > case.received_on:
+            errors.add("repeat_of_id", t("workflow.error.repeat_later", number=earlier.number))
+        errors.text("new_facts", new_facts, required=False)
         errors.raise_if_any()
-        barred = mark_repeat(case, earlier)
-        message = t("workflow.message.not_accepted_again", number=earlier.number) if barred else None
-        step.finish(note=note, extra={"repeat_of": earlier.number})
-        return Linked(case=case, not_accepted_again=barred, message=message)
+        on = timeutil.today()
+        standing = settle_repeat(session, actor, case, earlier, on, new_facts)
+        if standing.ended:
+            _end_open_pause(session, case, on)
+            case.paused_since, case.closed_on = None, on if standing.kind == "barred" else None
+            _set_stage(session, case, None, None)
+        extra = {"repeat_of": earlier.number} | (
+            {"new_facts": new_facts.strip()} if standing.new_matter else {}
+        )
+        standing.record_on_live(session, actor, case)
+        step.finish(note=note, extra=extra)
+        return Linked(case=case, not_accepted_again=standing.kind == "barred", message=standing.message)
 
 
 # --- the transition table -------------------------------------------------------------------------
@@ -1128,9 +1150,9 @@ def link_repeat(
 # action -> the function that carries it out, where it may start, who may take it. The screens and the API
 # call TRANSITIONS[action].func; the function and the action share their name (the event's `action`).
 TRANSITIONS: dict[str, Transition] = {
-    "forward": _tr(forward, {S.REGISTERED}, "case.triage", _on_petition_route),
-    "assign": _tr(assign, {S.REGISTERED}, "case.triage", _on_petition_route),
-    "accept": _tr(accept, {S.FORWARDED, S.ASSIGNED}, "case.accept"),
+    "forward": _tr(forward, {S.REGISTERED}, "case.triage", _may_enter_clock),
+    "assign": _tr(assign, {S.REGISTERED}, "case.triage", _may_enter_clock),
+    "accept": _tr(accept, {S.FORWARDED, S.ASSIGNED}, "case.accept", _accepted_again),
     "decline": _tr(decline, {S.FORWARDED, S.ASSIGNED}, "case.accept"),
     "raise_objection": _tr(raise_objection, {S.FORWARDED, S.ASSIGNED}, "case.object", _not_objected),
     "settle_dispute": _tr(settle_dispute, {S.OBJECTED}, "case.settle_dispute"),

@@ -51,6 +51,11 @@ def _life(demo: Demo, draft: Draft) -> None:
     rng, r, steps = demo.rng, draft.received, draft.steps
     if _onsite(demo, draft):
         return
+    if draft.barred:  # the same matter was ended by re-examination: registered as 不再受理 (第36条第3款)
+        draft.lead = None
+        changes = {"closed_on": r, "end_reason": BARRED_NOTE}
+        steps.append(Step(r, "register", changes, "registrar", status=S.BARRED))
+        return
     steps.append(Step(r, "register", {}, "registrar"))
     late_triage = rng.random() < 0.01
     delay = int(rng.triangular(0, 7 if draft.channel == "letter" else 4, 1))
@@ -98,10 +103,6 @@ def _onsite(demo: Demo, draft: Draft) -> bool:
 def _triage_ends(demo: Demo, draft: Draft, d: date) -> bool:
     """Route the case out of the petition track, or end it as invalid or merged: its life ends at triage."""
     rng, steps = demo.rng, draft.steps
-    if draft.barred:  # the same matter was ended by re-examination: not accepted again (第36条第3款)
-        draft.lead = None
-        steps.append(Step(d, "invalidate", {}, "registrar", BARRED_NOTE, {"on": d}))
-        return True
     if draft.route != "petition":
         to = choice(rng, ROUTED_TO[draft.route])
         draft.lead = None

@@ -45,6 +45,7 @@ TEXT_LIMITS: dict[str, TextLimit] = {
     "routed_to": TextLimit(200),
     "reason": TextLimit(500, multiline=True),
     "note": TextLimit(1_000, multiline=True),
+    "new_facts": TextLimit(2_000, multiline=True),  # the new facts and reasons of a repeat (第36条)
     "place": TextLimit(200),
     "people": TextLimit(200),
     "notes": TextLimit(2_000, multiline=True),

@@ -80,11 +80,13 @@ def test_another_units_handler_is_told_the_case_is_not_found(session):
 def test_linked_cases_in_every_direction_and_scoped_to_the_handler(session):
     admin = make_user(session, Role.ADMIN)
     unit = make_unit(session)
-    earlier = case_in_status(session, S.HANDLING, actor=admin, unit=unit)
+    earlier = case_in_status(session, S.DECLINED, actor=admin, unit=unit)  # off the track: links stay plain
     case = register(session, admin)
     act(session, admin, case, "link_repeat", repeat_of_id=earlier.id)
     later = register(session, admin)
-    act(session, admin, later, "link_repeat", repeat_of_id=case.id)
+    act(
+        session, admin, later, "link_repeat", repeat_of_id=case.id, new_facts="又发现新的漏水点"
+    )  # a new matter
     duplicate = register(session, admin)
     act(session, admin, duplicate, "merge", into_case_id=case.id, on=START)
 

@@ -212,8 +212,68 @@ def test_the_whole_life_of_a_case(session):
     )
     linked = wf.link_repeat(session, registrar, again.id, again.version, repeat_of_id=case.id)
     assert (linked.case.is_first, linked.case.not_accepted_again) == (False, True)
-    assert (
-        linked.message
-        == "先前案件JB-2025-000001已复核终结：同一事实和理由提出的信访事项不再受理（第36条第3款）。"
-    )
+    barred = "不再受理：同一事项已由案件JB-2025-000001于2026-03-10复核终结，同一事实和理由不再受理（第36条第3款）。"
+    assert linked.message == barred
     assert again.number == "JB-2026-000001"
+    # 不再受理: closed with the reason the day the link is recorded (the suite's today), never on a clock
+    assert (again.status, again.stage, again.due_on, again.end_reason) == (S.BARRED, None, None, barred)
+    assert again.closed_on == date(2026, 9, 28)
+    assert wf.available_actions(session, registrar, again) == []
+    # registered with the link at intake, the registrar reads why at once
+    third = register_case(
+        session,
+        registrar,
+        case_data(received_on=date(2026, 5, 6), petitioners=[petitioner], repeat_of_id=case.id),
+    )
+    assert third.messages == [barred]
+    assert (third.case.status, third.case.closed_on, third.case.due_on) == (S.BARRED, date(2026, 5, 6), None)
+
+    # A new matter of his: the unit finds it is a civil dispute and declines within its 15 days (第23条).
+    other = register_case(
+        session,
+        registrar,
+        case_data(received_on=date(2026, 6, 1), petitioners=[petitioner], title="邻里漏水纠纷"),
+    ).case
+    other = wf.assign(session, registrar, other.id, other.version, lead_unit_id=unit.id, on=date(2026, 6, 2))
+    other = wf.decline(
+        session,
+        handler,
+        other.id,
+        other.version,
+        on=date(2026, 6, 10),
+        reason="属民事纠纷",
+        routed_to="向江北区人民法院起诉",
+    )
+    assert (other.status, other.declined_on, other.closed_on, other.stage) == (
+        S.DECLINED,
+        date(2026, 6, 10),
+        date(2026, 6, 10),
+        None,
+    )
+
+    # Another one is accepted, and during handling the unit finds it belongs to arbitration: routed out.
+    labour = register_case(
+        session,
+        registrar,
+        case_data(received_on=date(2026, 7, 1), petitioners=[petitioner], title="拖欠工资"),
+    ).case
+    labour = wf.assign(
+        session, registrar, labour.id, labour.version, lead_unit_id=unit.id, on=date(2026, 7, 2)
+    )
+    labour = wf.accept(session, handler, labour.id, labour.version, notice_date=date(2026, 7, 3))
+    labour = wf.route_out(
+        session,
+        handler,
+        labour.id,
+        labour.version,
+        route="arbitration",
+        routed_to="区劳动人事争议仲裁院",
+        on=date(2026, 7, 20),
+    )
+    assert (labour.status, labour.route, labour.closed_on, labour.stage, labour.due_on) == (
+        S.ROUTED_OUT,
+        "arbitration",
+        date(2026, 7, 20),
+        None,
+        None,
+    )

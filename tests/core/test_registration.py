@@ -257,9 +257,56 @@ def test_a_repeat_of_a_matter_ended_after_reexamination_is_not_accepted_again(se
     done = register_case(session, make_user(session), case_data(repeat_of_id=earlier.id))
     assert done.case.repeat_of_id == earlier.id
     assert (done.case.is_first, done.case.not_accepted_again) == (False, True)
+    why = f"不再受理：同一事项已由案件{earlier.number}于2025-03-16复核终结，同一事实和理由不再受理（第36条第3款）。"
+    assert done.messages == [why]  # what the registrar reads (re-examination decided on START + 13)
+    case = done.case  # registered as 不再受理: closed on the day received, never on the handling clock
+    assert (case.status, case.stage, case.due_on, case.closed_on, case.end_reason) == (
+        "barred",
+        None,
+        None,
+        case.received_on,
+        why,
+    )
+
+
+def test_new_facts_and_reasons_open_a_new_matter_after_reexamination_and_the_register_event_keeps_them(
+    session,
+):
+    earlier = case_in_status(session, CaseStatus.TERMINATED)
+    data = case_data(repeat_of_id=earlier.id, new_facts="物业于2025年8月再次停水，属新的事实")
+    done = register_case(session, make_user(session), data)
     assert done.messages == [
-        f"先前案件{earlier.number}已复核终结：同一事实和理由提出的信访事项不再受理（第36条第3款）。"
+        f"信访人提出新的事实和理由：与案件{earlier.number}关联，作为新的信访事项登记办理。"
     ]
+    assert (done.case.status, done.case.stage, done.case.not_accepted_again) == (
+        "registered",
+        "triage",
+        False,
+    )
+    event = session.exec(select(CaseEvent).where(CaseEvent.case_id == done.case.id)).one()
+    assert event.after["new_facts"] == "物业于2025年8月再次停水，属新的事实"
+
+
+def test_a_repeat_after_the_review_window_lapsed_is_not_accepted_again(session):
+    earlier = case_in_status(session, CaseStatus.CLOSED)
+    # the reply reached the petitioner on START + 7 = Mon 03-10; 30 days end Wed 04-09; received 04-10
+    done = register_case(
+        session, make_user(session), case_data(repeat_of_id=earlier.id, received_on=date(2025, 4, 10))
+    )
+    assert done.messages == [
+        f"不再受理：案件{earlier.number}的处理意见已于2025-03-10送达，信访人在复查申请期限（至2025-04-09）内未请求复查，"
+        "处理意见已生效，同一事实和理由不再受理（第35条、第36条）。"
+    ]
+    assert done.case.status == "barred"
+
+
+def test_a_repeat_within_the_review_window_is_handled_in_the_earlier_case(session):
+    earlier = case_in_status(session, CaseStatus.CLOSED)
+    done = register_case(
+        session, make_user(session), case_data(repeat_of_id=earlier.id, received_on=date(2025, 4, 9))
+    )
+    assert done.case.status == "joined" and done.case.due_on is None
+    assert done.messages[0].startswith(f"同一事项正在案件{earlier.number}中办理（已办结）")
 
 
 def test_input_of_the_wrong_type_is_reported_by_field(session):

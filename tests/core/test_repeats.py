@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from core.cases import repeats
+from core.cases import repeats, workflow
 from core.cases.repeats import find_repeats, link_repeat, title_similarity
 from core.platform import timeutil
 from core.platform.errors import IllegalTransition, ValidationError
@@ -160,15 +160,14 @@ def test_every_lookup_of_the_repeat_search_can_use_an_index(session):
 def test_linking_a_repeat_marks_it_and_clears_first_petition(session):
     registrar = make_user(session)
     earlier, later = register(session, registrar), register(session, registrar)
+    # the earlier petition was withdrawn: it left the track, so the repeat is a petition of its own
+    earlier = act(session, make_user(session, Role.ADMIN), earlier, "withdraw", on=START, reason="撤回")
     linked = link_repeat(session, registrar, later.id, later.version, repeat_of_id=earlier.id)
     assert (linked.not_accepted_again, linked.message) == (False, None)
     assert (linked.case.repeat_of_id, linked.case.is_first, linked.case.version) == (earlier.id, False, 2)
     with pytest.raises(IllegalTransition) as err:
         link_repeat(session, registrar, later.id, later.version, repeat_of_id=earlier.id)
     assert err.value.message == "本案已关联到先前的案件。"
-    with pytest.raises(ValidationError) as err:
-        link_repeat(session, registrar, earlier.id, earlier.version, repeat_of_id=later.id)
-    assert err.value.errors == {"repeat_of_id": f"案件{later.number}已被关联为本案的重复信访，不能反向关联。"}
 
 
 def test_linking_to_a_matter_ended_after_reexamination_flags_not_accepted_again(session):
@@ -186,13 +185,56 @@ def test_linking_to_a_matter_ended_after_reexamination_flags_not_accepted_again(
     )
     linked = act(session, admin, new, "link_repeat", repeat_of_id=ended.id)
     assert linked.not_accepted_again is True and linked.case.not_accepted_again is True
-    assert (
-        linked.message
-        == f"先前案件{ended.number}已复核终结：同一事实和理由提出的信访事项不再受理（第36条第3款）。"
+    # case_in_status decides the re-examination on START + 13 = 2025-03-16
+    why = f"不再受理：同一事项已由案件{ended.number}于2025-03-16复核终结，同一事实和理由不再受理（第36条第3款）。"
+    assert linked.message == why
+    # registered, closed the day the link was recorded, never on a clock, with the reason on the case
+    assert (new.status, new.stage, new.due_on, new.closed_on, new.end_reason) == (
+        "barred",
+        None,
+        None,
+        timeutil.today(),
+        why,
     )
+    assert workflow.available_actions(session, admin, new) == []
     # the flag passes down a chain of repeats
     newest = register(session, admin, received_on=date(2025, 7, 1))
     assert act(session, admin, newest, "link_repeat", repeat_of_id=new.id).not_accepted_again is True
+
+
+def test_linking_a_repeat_to_a_case_in_handling_hands_it_to_that_case(session):
+    admin = make_user(session, Role.ADMIN)
+    live = case_in_status(session, CaseStatus.HANDLING, actor=admin)
+    again = register(session, admin, received_on=START + timedelta(days=10))
+    linked = act(session, admin, again, "link_repeat", repeat_of_id=live.id)
+    assert linked.message == (
+        f"同一事项正在案件{live.number}中办理（办理中），本件登记并关联该案，不另行受理、不另起办理期限（第19条第3款）；"
+        "请告知信访人该事项正在办理中。"
+    )
+    assert (again.status, again.stage, again.due_on, again.repeat_of_id) == ("joined", None, None, live.id)
+    assert workflow.available_actions(session, admin, again) == []  # not handled twice
+    timeline = workflow_timeline(session, admin, live)
+    assert [(e.action, e.after) for e in timeline][-1] == (
+        "repeat_received",
+        {"repeat": again.number, "received_on": "2025-03-13"},
+    )
+
+
+def test_a_case_is_never_linked_as_a_repeat_of_a_later_case(session):
+    admin = make_user(session, Role.ADMIN)
+    first = register(session, admin, received_on=START)
+    later = register(session, admin, received_on=START + timedelta(days=3))
+    with pytest.raises(ValidationError) as err:
+        act(session, admin, first, "link_repeat", repeat_of_id=later.id)
+    assert err.value.errors == {
+        "repeat_of_id": f"案件{later.number}的收到日期晚于本案，不能把本案关联为其后案件的重复信访；请在后一案件上关联本案。"
+    }
+
+
+def workflow_timeline(session, actor, case):
+    from core.cases.registration import case_timeline
+
+    return case_timeline(session, actor, case.id)
 
 
 def test_repeats_module_exposes_the_linking_transition():

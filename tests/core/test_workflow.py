@@ -79,6 +79,8 @@ EXPECTED: dict[CaseStatus, set[str]] = {
     S.TERMINATED: set(),
     S.ROUTED_OUT: set(),
     S.DECLINED: set(),
+    S.BARRED: set(),
+    S.JOINED: set(),
     S.MERGED: set(),
     S.WITHDRAWN: set(),
     S.INVALID: set(),
@@ -764,7 +766,8 @@ def test_a_case_registered_for_a_legal_route_can_only_be_routed_out(session):
 
 def test_closed_on_the_petition_track_leaves_out_every_case_that_left_it():
     closed = {s for s in CaseStatus if petition_track_closed(s, START)}
-    assert closed == set(CaseStatus) - {S.ROUTED_OUT, S.DECLINED, S.WITHDRAWN, S.INVALID, S.MERGED}
+    left = {S.ROUTED_OUT, S.DECLINED, S.BARRED, S.JOINED, S.WITHDRAWN, S.INVALID, S.MERGED}
+    assert closed == set(CaseStatus) - left
     assert not petition_track_closed(S.CLOSED, None)
 
 
@@ -814,6 +817,8 @@ def test_a_delivered_reply_left_unrated_reads_as_not_rated_after_the_window_and_
     assert workflow.satisfaction_as_read(case, date(2025, 3, 20)) == "not_rated"
     with pytest.raises(ValidationError) as err:
         act(session, admin, case, "close", closed_on=date(2025, 3, 19))
-    assert err.value.errors == {"closed_on": "信访人尚未评价，评价期至2025-03-19届满；期满未评价的方可按“未评价”办结。"}
+    assert err.value.errors == {
+        "closed_on": "信访人尚未评价，评价期至2025-03-19届满；期满未评价的方可按“未评价”办结。"
+    }
     act(session, admin, case, "close", closed_on=date(2025, 3, 20))
     assert (case.status, case.satisfaction, case.closed_on) == (S.CLOSED, "not_rated", date(2025, 3, 20))

@@ -16,8 +16,8 @@ import pytest
 from sqlmodel import Session, func, select
 
 from core.platform.errors import IllegalTransition, PetitionDeskError, ValidationError
-from models import Case, CaseEvent, Role, Route, Setting, Unit, User
-from tests.factories import START, act, inputs, make_unit, make_user, register
+from models import Case, CaseEvent, CaseStatus, Role, Route, Setting, Unit, User
+from tests.factories import START, act, case_in_status, inputs, make_unit, make_user, register
 
 D = timedelta
 
@@ -59,6 +59,22 @@ class World:
         """Handling from `accepted`, replied on `on`, the reply delivered on `delivered` (None: not yet)."""
         reply = {"replied_on": on, "outcome": "support", "summary": "支持", "delivered_on": delivered}
         return self.act(self.handling(accepted), "reply", **reply)
+
+    def terminated(self) -> Case:
+        """A matter ended by 复核: re-examination decided on START + 13 = Sun 03-16 (tests.factories.PATHS)."""
+        return case_in_status(self.session, CaseStatus.TERMINATED, actor=self.admin, unit=self.unit)
+
+    def repeat_of(self, earlier: Case, received: date = START + D(20)) -> Case:
+        """A petition on `earlier`'s matter registered with the link (no new facts)."""
+        return self.registered(repeat_of_id=earlier.id, received_on=received)
+
+    def flagged(self) -> Case:
+        """A registered case flagged 不再受理 by an older version, still waiting for triage."""
+        case = self.registered()
+        case.not_accepted_again = True
+        self.session.add(case)
+        self.session.commit()
+        return case
 
     def setting(self, key: str, value) -> None:
         self.session.get(Setting, key).value = json.dumps(value)
@@ -236,7 +252,9 @@ ROWS = [
         "rate",
         lambda w, c: {"satisfaction": "not_rated", "rated_on": date(2026, 9, 26)},
         ValidationError,
-        {"satisfaction": "评价期至2026-10-02届满；期满未评价的由系统视为“未评价”，不能在评价期内登记“未评价”。"},
+        {
+            "satisfaction": "评价期至2026-10-02届满；期满未评价的由系统视为“未评价”，不能在评价期内登记“未评价”。"
+        },
     ),
     Row(
         "an unrated case is closed inside the rating window",
@@ -247,7 +265,60 @@ ROWS = [
         IllegalTransition,
         "评价期尚未届满：信访人可在收到处理意见后评价，期满未评价的视为“未评价”后方可办结。",
     ),
+    Row(
+        "a repeat of a matter ended by re-examination is assigned like any other case",
+        1,
+        lambda w: w.repeat_of(w.terminated()),
+        "assign",
+        lambda w, c: {"lead_unit_id": w.unit.id, "on": START + D(21)},
+        IllegalTransition,
+        "案件当前状态为“不再受理”，不能“交办”。",
+    ),
+    Row(
+        "a case flagged 不再受理 is accepted",
+        1,
+        lambda w: (lambda c: (setattr(c, "not_accepted_again", True), w.session.commit(), c)[2])(
+            w.assigned()
+        ),
+        "accept",
+        lambda w, c: {"notice_date": START + D(2)},
+        IllegalTransition,
+        "本案属不再受理的事项（第36条第3款），不能交办、转送或受理；有新的事实和理由的，应登记为新的信访事项。",
+    ),
+    Row(
+        "a case flagged 不再受理 is forwarded",
+        1,
+        lambda w: w.flagged(),
+        "forward",
+        lambda w, c: {"lead_unit_id": w.unit.id, "on": START + D(1)},
+        IllegalTransition,
+        "本案属不再受理的事项（第36条第3款），不能交办、转送或受理；有新的事实和理由的，应登记为新的信访事项。",
+    ),
+    Row(
+        "a repeat received while the first case is handled gets its own acceptance",
+        3,
+        lambda w: w.repeat_of(w.handling()),
+        "assign",
+        lambda w, c: {"lead_unit_id": w.unit.id, "on": START + D(21)},
+        IllegalTransition,
+        "案件当前状态为“重复信访（在办案件中办理）”，不能“交办”。",
+    ),
+    Row(
+        "a case is linked as a repeat of a later case",
+        3,
+        lambda w: w.registered(),
+        "link_repeat",
+        lambda w, c: {"repeat_of_id": w.registered(received_on=START + D(3)).id},
+        ValidationError,
+        lambda w, c: {
+            "repeat_of_id": f"案件{_later(w, c).number}的收到日期晚于本案，不能把本案关联为其后案件的重复信访；请在后一案件上关联本案。"
+        },
+    ),
 ]
+
+
+def _later(w: World, case: Case) -> Case:
+    return w.session.exec(select(Case).where(Case.id > case.id).order_by(Case.id.desc())).first()
 
 
 def _events(session: Session, case: Case) -> int:
@@ -261,10 +332,11 @@ def test_an_unlawful_path_is_refused_and_writes_nothing(session, row: Row):
     version, status, events = case.version, case.status, _events(session, case)
     with pytest.raises(row.error) as err:
         world.act(case, row.action, actor=row.actor, **row.inputs(world, case))
-    if isinstance(row.expected, dict):
-        assert err.value.errors == row.expected
+    expected = row.expected(world, case) if callable(row.expected) else row.expected
+    if isinstance(expected, dict):
+        assert err.value.errors == expected
     else:
-        assert err.value.message == row.expected
+        assert err.value.message == expected
     session.expire_all()
     fresh = session.get(Case, case.id)
     assert (fresh.version, fresh.status, _events(session, fresh)) == (version, status, events)

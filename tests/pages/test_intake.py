@@ -212,3 +212,20 @@ def test_a_leader_registering_his_own_reception_is_preselected(session, monkeypa
     assert at.selectbox(key="pd_in_received_by_leader_id").value == leader.id
     _submit(_fill_valid(at))
     assert session.exec(select(Case)).one().received_by_leader_id == leader.id
+
+
+def test_linking_a_matter_ended_by_reexamination_tells_the_registrar_why_before_registering(
+    session, monkeypatch
+):
+    from tests.factories import case_in_status
+
+    admin = make_user(session, Role.ADMIN)
+    ended = case_in_status(session, CaseStatus.TERMINATED, actor=admin, petitioners=[_person(GOOD_ID)])
+    at = _type(_open(monkeypatch, make_user(session)), petitioners_0_id_number=GOOD_ID)
+    at = at.button(key=f"pd_in_link_{ended.id}").click().run()
+    why = f"不再受理：同一事项已由案件{ended.number}于2025-03-16复核终结，同一事实和理由不再受理（第36条第3款）。"
+    assert why in [w.value for w in at.warning]
+    assert at.text_area(key="pd_in_new_facts").label == "新的事实和理由"
+    at = _submit(_fill_valid(at))
+    new = session.exec(select(Case).where(Case.id != ended.id)).one()
+    assert (new.status, new.due_on, new.end_reason) == (CaseStatus.BARRED, None, why)
