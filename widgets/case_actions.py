@@ -122,7 +122,7 @@ SPECS: dict[str, tuple[Input, ...]] = {
     "withdraw": (_date("on"), _area("reason")),
     "invalidate": (_date("on"), _area("reason")),
     "take_charge": (_NOTE,),
-    "link_repeat": (Input("repeat_of_id", "case"), _NOTE),
+    "link_repeat": (Input("repeat_of_id", "case"), _area("new_facts", optional=True), _NOTE),  # 第36条
 }
 
 
