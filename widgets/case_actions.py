@@ -159,14 +159,18 @@ def _value(session, user, case_id: int, action: str, spec: Input):
     return raw
 
 
+def action_func(action: str):
+    """Return the function an action's dialog calls: the mediation record's for referral and return."""
+    return referral.CASE_ACTIONS.get(action, workflow.TRANSITIONS[action].func)
+
+
 def _submit(user, case_id: int, version: int, action: str) -> None:
     """Call the transition with the version the page loaded; keep errors for the dialog, or close it."""
     state = st.session_state
     try:
         with db.session_scope() as session:
             values = {s.name: _value(session, user, case_id, action, s) for s in SPECS[action]}
-            func = referral.CASE_ACTIONS.get(action, workflow.TRANSITIONS[action].func)
-            result = func(session, user, case_id, version, **values)
+            result = action_func(action)(session, user, case_id, version, **values)
     except ValidationError as exc:
         state[ERRORS] = exc.errors or {"_form": exc.message}
         return

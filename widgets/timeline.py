@@ -31,6 +31,7 @@ ENUM_FIELDS = {
     "kind": "meeting",
     "pause_kind": "pause",
     "subject": "subject",
+    "mediation_status": "mediation_status",
 }
 QUIET = frozenset(
     {"register", "pii.reveal", "self_service.lookup", "self_service.failed", "self_service.refused"}

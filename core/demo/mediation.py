@@ -73,6 +73,7 @@ def add_mediation(demo: Demo, d: date, spec: dict | None) -> None:
         created_at=demo.at(d, 10, 0),
         version=1 + (accepted is not None) + (closed is not None),
     )
+    _consents(demo, mid, a, b, status, accepted, closed)
     if accepted is None:
         return
     team = _team(demo, where.street)
@@ -81,6 +82,23 @@ def add_mediation(demo: Demo, d: date, spec: dict | None) -> None:
     _sessions(demo, mid, where, team, parties, status, accepted, closed)
     if status == "agreed":
         _agreement(demo, mid, number, dispute, closed)
+
+
+def _consents(demo: Demo, mid: int, a: str, b: str, status: str, accepted, closed) -> None:
+    """Write the parties' answers as core.mediation.referral keeps them: both consent on acceptance, or the
+    other side refuses and there is no mediation (第17条)."""
+    answers = {"refused": ((a, True, closed), (b, False, closed))}.get(status)
+    if answers is None and accepted is not None:
+        answers = ((a, True, accepted), (b, True, accepted))
+    for party, consented, on in answers or ():
+        demo.w.add_row(
+            "mediation_consent",
+            mediation_id=mid,
+            party=f"{party}（{'申请人' if party == a else '被申请人'}）"[:80],
+            consented=consented,
+            recorded_on=on,
+            recorded_by_id=None,
+        )
 
 
 def _direct(demo: Demo, d: date) -> tuple:

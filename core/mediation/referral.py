@@ -303,7 +303,7 @@ def _consent(
             errors.add("answers", t("mediation.error.no_answer"))
     errors.raise_if_any()
     known = consents(session, mediation.id)
-    before = audit.snapshot(mediation, RECORD_FIELDS)
+    was = mediation.status
     for party, consented in answers.items():
         row = session.exec(
             select(MediationConsent).where(
@@ -324,8 +324,14 @@ def _consent(
         mediation.due_on = clock.stage_due(
             clock.load_calendar(session), clock.load_limits(session), Stage.MEDIATION, on
         ).on
-    after = audit.snapshot(mediation, RECORD_FIELDS) | {"answers": dict(answers)}
-    before, after = audit.diff(before, after)
+    # The case's timeline shows this event: the record's status and who answered what, in words.
+    said = {
+        "consented_by": [p for p, yes in answers.items() if yes],
+        "refused_by": [p for p, yes in answers.items() if not yes],
+    }
+    before = {"mediation_status": M(was).value} if mediation.status != was else {}
+    after = {"mediation_status": M(mediation.status).value} if before else {}
+    after |= {k: "、".join(v) for k, v in said.items() if v}
     audit.record(
         session,
         actor,

@@ -293,6 +293,28 @@ def test_mediation_supervision_and_spot_checks_are_consistent(loaded):
     assert items > 0
 
 
+def test_demo_mediations_record_each_party_s_consent_as_the_referral_write_path_does(loaded):
+    from core.mediation.referral import split_parties
+
+    m, c = T["mediation_case"].c, T["mediation_consent"].c
+    with loaded.connect() as conn:
+        answers: dict[int, dict[str, bool]] = {}
+        for mid, party, consented in conn.execute(sa.select(c.mediation_id, c.party, c.consented)).all():
+            answers.setdefault(mid, {})[party] = consented
+        rows = conn.execute(sa.select(m.id, m.status, m.parties)).all()
+    seen = set()
+    for mid, status, parties in rows:
+        got, names = answers.get(mid, {}), split_parties(parties)
+        if status == "applied":
+            assert got == {}
+        elif status == "refused":  # one refusal: no mediation (第17条)
+            assert set(got) == set(names) and list(got.values()).count(False) == 1
+        else:
+            assert got == dict.fromkeys(names, True)
+        seen.add(status)
+    assert {"refused", "agreed"} <= seen
+
+
 def test_demo_cases_are_found_by_search(loaded):
     c = T["case"].c
     with loaded.connect() as conn:
