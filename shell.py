@@ -85,7 +85,14 @@ PAGES: list[PageSpec] = [
         audience="public",
     ),
     PageSpec(
-        "sign_in", "sign-in", "nav.sign_in", ":material/login:", "nav.section_desk", None, True, audience="visitor"
+        "sign_in",
+        "sign-in",
+        "nav.sign_in",
+        ":material/login:",
+        "nav.section_desk",
+        None,
+        True,
+        audience="visitor",
     ),
 ]
 
@@ -159,7 +166,8 @@ def visible_pages(user) -> list[PageSpec]:
     return [
         s
         for s in PAGES
-        if s.audience in ("user", "public") and (s.permission is None or permissions.allowed(user, s.permission))
+        if s.audience in ("user", "public")
+        and (s.permission is None or permissions.allowed(user, s.permission))
     ]
 
 
@@ -204,8 +212,7 @@ def main() -> None:
         _prepare_engine()
     except Exception:  # the app must say the database is down, not crash with a trace
         log.exception("database not ready")
-        st.error(t("error.database_down"))
-        st.stop()
+        _outage(t("error.database_down"))
     user = session_widget.current_user()
     st.session_state[LANG_KEY] = _language(user)
     set_language(st.session_state[LANG_KEY])
@@ -216,11 +223,32 @@ def main() -> None:
     _reference_date_notice()
     if user is None:
         pages = [page for section in build_pages(None).values() for page in section]
-        st.navigation(pages, position="hidden").run()
+        _run(st.navigation(pages, position="hidden"))
         return
     _language_switch()
     session_widget.sidebar_account(user)
-    st.navigation(build_pages(user)).run()
+    _run(st.navigation(build_pages(user)))
+
+
+def _run(page) -> None:
+    """Run the chosen page; a locked or unreachable database is said in words, never shown as a trace."""
+    try:
+        page.run()
+    except Exception as exc:  # Streamlit's rerun/stop are no Exception subclasses of ours: is_unavailable
+        if not db.is_unavailable(exc):
+            raise
+        log.warning("page %s: database unavailable: %s", getattr(page, "title", "?"), exc)
+        st.error(t("error_page.database_busy"), icon=":material/database:")
+
+
+def _outage(message: str) -> None:
+    """Show only `message`: one hidden page, so the sidebar never lists the pages/ files by module name."""
+
+    def outage_page() -> None:
+        st.error(message, icon=":material/database:")
+
+    st.navigation([st.Page(outage_page, title=t("app.name"))], position="hidden").run()
+    st.stop()
 
 
 if __name__ == "__main__":  # Streamlit runs this script as __main__; tests import it for PAGES

@@ -7,8 +7,10 @@ from contextlib import asynccontextmanager
 
 import streamlit as st
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 
 from api.routes import routes
+from api.security import FrameGuard
 
 log = logging.getLogger("petition_desk")
 
@@ -64,4 +66,4 @@ async def lifespan(_app):
     yield
 
 
-app = st.App("shell.py", routes=routes(), lifespan=lifespan)
+app = st.App("shell.py", routes=routes(), middleware=[Middleware(FrameGuard)], lifespan=lifespan)

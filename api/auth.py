@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from html import escape
 
 from starlette.concurrency import run_in_threadpool
@@ -11,6 +12,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import BaseRoute, Route
 
 from api import deps
+from api.errors import json_route
 from core.accounts import auth, sessions, users
 from core.platform import db
 from core.platform.config import get_settings
@@ -18,6 +20,8 @@ from core.platform.errors import AuthError
 from core.platform.timeutil import reference_date
 from i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from i18n.format import fmt_date
+
+log = logging.getLogger(__name__)
 
 PAGE_HEADERS = {
     "Cache-Control": "no-store",
@@ -210,6 +214,14 @@ async def login_submit(request: Request) -> Response:
     except AuthError as exc:
         error = _failure_text(exc, lang)
         return _page(lang, username=username, error=error, status=exc.http_status, chosen=chosen)
+    except Exception as exc:  # a locked or unreachable database: say so and when to retry, never a bare 500
+        if not db.is_unavailable(exc):
+            raise
+        log.warning("sign-in: database unavailable: %s", exc)
+        error = t("api.error.database_busy", language=lang, seconds=db.RETRY_AFTER_S)
+        response = _page(lang, username=username, error=error, status=503, chosen=chosen)
+        response.headers["Retry-After"] = str(db.RETRY_AFTER_S)
+        return response
     lang = await run_in_threadpool(_user_language, cookie, lang if chosen else None) or lang
     response = RedirectResponse(_home(lang), status_code=303)
     response.set_cookie(
@@ -286,6 +298,7 @@ def _me(request: Request) -> dict:
     }
 
 
+@json_route
 async def me(request: Request) -> Response:
     """GET /auth/me: who the bearer token or session cookie belongs to."""
     return JSONResponse(await run_in_threadpool(_me, request), headers={"Cache-Control": "no-store"})

@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
+import json
+import typing
 from datetime import date
 from typing import Any
 
-from starlette.exceptions import HTTPException
+import pydantic
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from api.deps import authenticate_request
+from api.errors import json_route, read_json_object
 from core.accounts import pii
 from core.calendar import clock
 from core.cases import case_list, workflow
-from core.cases.registration import get_case, register_case
+from core.cases.registration import CaseCreate, get_case, register_case
 from core.mediation import referral
 from core.platform import db
-from core.platform.errors import PetitionDeskError, ValidationError
+from core.platform.errors import NotFound, ValidationError
 from core.platform.timeutil import today
+from core.platform.validation import MAX_ID, Id
 from i18n import LANGUAGES, set_language, t
 
 CASE_FIELDS = (
@@ -38,13 +44,6 @@ def _json(value: Any) -> Any:
     if hasattr(value, "value"):
         return value.value
     return value
-
-
-def _error(exc: PetitionDeskError) -> JSONResponse:
-    body = {"error": exc.code, "message": exc.message}
-    if getattr(exc, "errors", None):
-        body["errors"] = exc.errors
-    return JSONResponse(body, status_code=exc.http_status)
 
 
 def _language(request: Request) -> None:
@@ -68,112 +67,113 @@ def _case_body(session, user, case) -> dict:
     return body
 
 
-def list_cases(request: Request) -> JSONResponse:
+class CaseListQuery(pydantic.BaseModel):
+    """The typed query parameters of GET /api/v1/cases (the others are read as the case list page reads them)."""
+
+    model_config = pydantic.ConfigDict(extra="ignore")
+
+    page: int = pydantic.Field(1, ge=1, le=case_list.MAX_PAGE)
+    page_size: int = pydantic.Field(50, ge=1, le=case_list.MAX_PAGE_SIZE)
+    unit: Id | None = None
+    street: Id | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+
+
+def _case_id(request: Request) -> int:
+    case_id = request.path_params["case_id"]
+    if not 1 <= case_id <= MAX_ID:  # no row has such an id; the driver would overflow on it
+        raise NotFound(t("api.error.no_case"))
+    return case_id
+
+
+@json_route
+async def list_cases(request: Request) -> JSONResponse:
     """GET /api/v1/cases: the case list with the same query parameters as the case list page."""
     _language(request)
-    user = authenticate_request(request)
-    flt = case_list.from_params(dict(request.query_params))
-    with db.session_scope() as session:
-        try:
-            rows, total = case_list.search_cases(session, user, flt, today())
-        except PetitionDeskError as exc:
-            return _error(exc)
-    items = [{k: _json(v) for k, v in row.__dict__.items()} for row in rows]
-    return JSONResponse({"total": total, "page": flt.page, "page_size": flt.page_size, "items": items})
-
-
-def show_case(request: Request) -> JSONResponse:
-    """GET /api/v1/cases/{id}: one case with its due dates, parties (masked per role) and open actions."""
-    _language(request)
-    user = authenticate_request(request)
-    with db.session_scope() as session:
-        try:
-            case = get_case(session, user, request.path_params["case_id"])
-            return JSONResponse(_case_body(session, user, case))
-        except PetitionDeskError as exc:
-            return _error(exc)
-
-
-async def _body(request: Request) -> dict:
-    try:
-        body = await request.json()
-    except ValueError:
-        body = None
-    if not isinstance(body, dict):
-        raise HTTPException(400, detail=t("api.bad_json"))
-    return body
-
-
-async def create_case(request: Request) -> JSONResponse:
-    """POST /api/v1/cases: register a petition (JSON as core.cases.CaseCreate); 201 with number and query code."""
-    from starlette.concurrency import run_in_threadpool
-
-    _language(request)
     user = await run_in_threadpool(authenticate_request, request)
-    body = await _body(request)
+    params = {k: v for k, v in request.query_params.items() if v != ""}
+    CaseListQuery.model_validate(params)  # a value out of its type or range is refused, not silently replaced
+    flt = case_list.from_params(params)
 
     def work() -> JSONResponse:
         with db.session_scope() as session:
-            try:
-                done = register_case(session, user, body)
-            except PetitionDeskError as exc:
-                return _error(exc)
+            rows, total = case_list.search_cases(session, user, flt, today())
+        items = [{k: _json(v) for k, v in row.__dict__.items()} for row in rows]
+        return JSONResponse({"total": total, "page": flt.page, "page_size": flt.page_size, "items": items})
+
+    return await run_in_threadpool(work)
+
+
+@json_route
+async def show_case(request: Request) -> JSONResponse:
+    """GET /api/v1/cases/{id}: one case with its due dates, parties (masked per role) and open actions."""
+    _language(request)
+    user = await run_in_threadpool(authenticate_request, request)
+    case_id = _case_id(request)
+
+    def work() -> JSONResponse:
+        with db.session_scope() as session:
+            return JSONResponse(_case_body(session, user, get_case(session, user, case_id)))
+
+    return await run_in_threadpool(work)
+
+
+@json_route
+async def create_case(request: Request) -> JSONResponse:
+    """POST /api/v1/cases: register a petition (JSON as core.cases.CaseCreate); 201 with number and query code."""
+    _language(request)
+    user = await run_in_threadpool(authenticate_request, request)
+    # JSON types as declared: a number is no text, a date is a YYYY-MM-DD string
+    data = CaseCreate.model_validate_json(json.dumps(await read_json_object(request)), strict=True)
+
+    def work() -> JSONResponse:
+        with db.session_scope() as session:
+            done = register_case(session, user, data)
             payload = {"id": done.case.id, "number": done.case.number, "query_code": done.query_code}
             return JSONResponse(payload | {"messages": done.messages}, status_code=201)
 
     return await run_in_threadpool(work)
 
 
-def _inputs(func, body: dict) -> dict:
-    """Turn JSON values into the transition's keyword arguments (ISO dates into dates)."""
-    params = inspect.signature(func).parameters
-    out = {}
-    for key, value in body.items():
-        if key not in params or key in ("session", "actor", "case_id", "version"):
-            raise PetitionDeskError(t("api.unknown_field", field=key), field=key)
-        annotation = str(params[key].annotation)
-        if "date" in annotation and isinstance(value, str):
-            try:
-                value = date.fromisoformat(value)
-            except ValueError:
-                raise PetitionDeskError(t("api.bad_date", field=key), field=key) from None
-        out[key] = value
-    missing = [
-        name
-        for name, p in params.items()
-        if p.kind is p.KEYWORD_ONLY and p.default is p.empty and name not in out
-    ]
-    if missing:
-        raise ValidationError(
-            t("api.missing_fields", fields=", ".join(missing)), errors={m: t("api.required") for m in missing}
-        )
-    return out
+def _action_func(action: str):
+    # refer_mediation / return_from_mediation go through the mediation record (core.mediation.referral)
+    return referral.CASE_ACTIONS.get(action, workflow.TRANSITIONS[action].func)
 
 
+@functools.cache
+def action_schema(action: str) -> type[pydantic.BaseModel]:
+    """Return the body schema of an action: `version` and the transition function's keyword arguments."""
+    func = _action_func(action)
+    hints = typing.get_type_hints(func, include_extras=True)
+    fields: dict[str, Any] = {"version": (int, ...)}
+    for name, param in inspect.signature(func).parameters.items():
+        if param.kind is param.KEYWORD_ONLY:
+            fields[name] = (hints[name], ... if param.default is param.empty else param.default)
+    config = pydantic.ConfigDict(extra="forbid", strict=True)
+    return pydantic.create_model(f"{action}_body", __config__=config, **fields)
+
+
+@json_route
 async def act(request: Request) -> JSONResponse:
     """POST /api/v1/cases/{id}/actions/{action}: take a workflow action; body {"version": n, ...inputs}."""
-    from starlette.concurrency import run_in_threadpool
-
     _language(request)
     user = await run_in_threadpool(authenticate_request, request)
     action = request.path_params["action"]
     if action not in workflow.TRANSITIONS:
-        return JSONResponse({"error": "not_found", "message": t("api.unknown_action", action=action)}, 404)
-    body = await _body(request)
-    version = body.pop("version", None)
-    if not isinstance(version, int):
-        return JSONResponse({"error": "invalid", "message": t("api.version_required")}, 422)
+        raise NotFound(t("api.unknown_action", action=action))
+    case_id = _case_id(request)
+    body = await read_json_object(request)
+    if not isinstance(body.get("version"), int) or isinstance(body.get("version"), bool):
+        raise ValidationError(t("api.version_required"), field="version")
+    inputs = dict(action_schema(action).model_validate_json(json.dumps(body), strict=True))
+    version = inputs.pop("version")
 
     def work() -> JSONResponse:
-        # refer_mediation / return_from_mediation go through the mediation record (core.mediation.referral)
-        func = referral.CASE_ACTIONS.get(action, workflow.TRANSITIONS[action].func)
+        func = _action_func(action)
         with db.session_scope() as session:
-            try:
-                func(session, user, request.path_params["case_id"], version, **_inputs(func, body))
-                case = get_case(session, user, request.path_params["case_id"])
-                return JSONResponse(_case_body(session, user, case))
-            except PetitionDeskError as exc:
-                return _error(exc)
+            func(session, user, case_id, version, **inputs)
+            return JSONResponse(_case_body(session, user, get_case(session, user, case_id)))
 
     return await run_in_threadpool(work)
 

@@ -1,4 +1,4 @@
-"""GET /healthz: database reachability and schema revision (503 when the database is down)."""
+"""GET /healthz: database reachability, a write probe and schema revision (503 when down or locked)."""
 
 from __future__ import annotations
 
@@ -12,5 +12,7 @@ from core.platform import db
 async def healthz(_request: Request) -> JSONResponse:
     """Return the health of the app and its database as JSON."""
     report = await run_in_threadpool(db.health)
-    status = 200 if report.get("database") == "ok" else 503
-    return JSONResponse(report, status_code=status, headers={"Cache-Control": "no-store"})
+    headers = {"Cache-Control": "no-store"}
+    if report.get("database") != "ok":
+        return JSONResponse(report, status_code=503, headers=headers | {"Retry-After": str(db.RETRY_AFTER_S)})
+    return JSONResponse(report, headers=headers)

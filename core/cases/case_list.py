@@ -14,10 +14,12 @@ from core.accounts import audit, permissions, pii
 from core.cases.workflow import open_clause, overdue_clause
 from core.platform import search
 from core.platform.spreadsheet import XlsxSheet
+from core.platform.validation import MAX_ID
 from models import Case, CaseParty, CaseStatus, Category, Channel, Person, Street, Unit, User
 
 SORTS = {"received_on", "due_on", "number", "status", "registered_at"}
 MAX_PAGE_SIZE = 200
+MAX_PAGE = 100_000  # 20 million rows at the largest page size: the OFFSET stays far inside 64 bits
 EXPORT_LIMIT = 50_000
 _NUMBER = re.compile(r"^[A-Za-z]{1,4}-\d{4}(-\d{0,6})?$")
 _ID_NUMBER = re.compile(r"^(\d{17}[\dXx]|\d{15})$")
@@ -84,14 +86,14 @@ def to_params(f: CaseFilter) -> dict[str, str]:
     return out
 
 
-def _int(value: str | None, default: int | None, low: int = 1, high: int | None = None) -> int | None:
+def _int(value: str | None, default: int | None, low: int = 1, high: int = MAX_ID) -> int | None:
     try:
         n = int(value) if value not in (None, "") else default
     except ValueError:
         return default
     if n is None:
         return None
-    return max(low, min(n, high)) if high else max(low, n)
+    return max(low, min(n, high))
 
 
 def _date(value: str | None) -> date | None:
@@ -123,7 +125,7 @@ def from_params(params: dict[str, str]) -> CaseFilter:
         overdue=params.get("overdue") in ("1", "true"),
         open_only=params.get("open_only") in ("1", "true"),
         sort=sort if sort.lstrip("-") in SORTS else "-received_on",
-        page=_int(params.get("page"), 1) or 1,
+        page=_int(params.get("page"), 1, 1, MAX_PAGE) or 1,
         page_size=_int(params.get("page_size"), 50, 1, MAX_PAGE_SIZE) or 50,
     )
 

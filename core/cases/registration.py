@@ -23,9 +23,11 @@ from core.platform.config import get_settings
 from core.platform.errors import NotFound
 from core.platform.validation import (
     Errors,
+    Id,
     check_id_number,
     check_phone,
     field_label,
+    from_pydantic,
     gender_from_id,
     id_number_variants,
 )
@@ -93,7 +95,7 @@ class PersonIn(SQLModel):
     id_number: str | None = None
     phone: str | None = None
     address: str | None = None
-    grid_id: int | None = None
+    grid_id: Id | None = None
     gender: Gender = Gender.UNKNOWN
 
 
@@ -109,20 +111,20 @@ class CaseCreate(SQLModel):
     content: str
     request: str | None = None
     petitioners: list[PersonIn] = Field(default_factory=list)
-    group_size: int = 1
+    group_size: int = Field(default=1, le=100_000)  # people who came together; the check names the minimum
     representatives: list[PersonIn] = Field(default_factory=list)  # at most 5 (第20条)
     anonymous: bool = False
     confidential: bool = False
-    street_id: int | None = None
-    community_id: int | None = None
-    grid_id: int | None = None
+    street_id: Id | None = None
+    community_id: Id | None = None
+    grid_id: Id | None = None
     location: str | None = None
-    received_by_leader_id: int | None = None  # 领导接访 / 马路办公
+    received_by_leader_id: Id | None = None  # 领导接访 / 马路办公
     onsite_resolved: bool = False  # resolved on the spot: the case closes at once
     onsite_outcome: Outcome | None = None
     onsite_note: str | None = None
     is_first: bool = True
-    repeat_of_id: int | None = None
+    repeat_of_id: Id | None = None
     # New facts and reasons (新的事实和理由): only they make a repeat of a barred or live matter a new matter.
     new_facts: str | None = None
 
@@ -176,13 +178,7 @@ def _parse(data: CaseCreate | dict) -> CaseCreate:
     try:
         return CaseCreate.model_validate(data)
     except pydantic.ValidationError as exc:
-        errors = Errors()
-        for error in exc.errors():
-            name = ".".join(str(part) for part in error["loc"])
-            key = "workflow.error.required" if error["type"] == "missing" else "workflow.error.invalid_value"
-            errors.add(name, t(key, field=field_label(name)))
-        errors.raise_if_any()
-        raise
+        raise from_pydantic(exc) from None
 
 
 def _check(session: Session, data: CaseCreate) -> _Checked:

@@ -32,7 +32,7 @@ from core.cases.status import open_clause as open_clause
 from core.cases.status import overdue_clause as overdue_clause
 from core.platform import timeutil
 from core.platform.errors import IllegalTransition, NotFound, PermissionDenied, StaleVersion
-from core.platform.validation import Errors, field_label
+from core.platform.validation import Errors, Id, field_label
 from i18n import label, t
 from models import (
     Case,
@@ -496,10 +496,10 @@ def forward(
     case_id: int,
     version: int,
     *,
-    lead_unit_id: int,
+    lead_unit_id: Id,
     on: date,
-    assisting_unit_ids=(),
-    note=None,
+    assisting_unit_ids: Sequence[Id] = (),
+    note: str | None = None,
 ) -> Case:
     """Forward the case (转送) to the responsible unit; its 15 days to accept start."""
     return _triage(
@@ -513,10 +513,10 @@ def assign(
     case_id: int,
     version: int,
     *,
-    lead_unit_id: int,
+    lead_unit_id: Id,
     on: date,
-    assisting_unit_ids=(),
-    note=None,
+    assisting_unit_ids: Sequence[Id] = (),
+    note: str | None = None,
 ) -> Case:
     """Assign the case (交办) to the responsible unit; its 15 days to accept start."""
     return _triage(
@@ -556,7 +556,7 @@ def route_out(
     route: Route | str,
     routed_to: str,
     on: date,
-    note=None,
+    note: str | None = None,
 ) -> Case:
     """Send the case to a legal procedure (诉访分离, routes 1–5, 第31条) and close it as 导入法定途径.
 
@@ -581,7 +581,14 @@ def route_out(
 
 
 def merge(
-    session: Session, actor: User, case_id: int, version: int, *, into_case_id: int, on: date, note=None
+    session: Session,
+    actor: User,
+    case_id: int,
+    version: int,
+    *,
+    into_case_id: Id,
+    on: date,
+    note: str | None = None,
 ) -> Case:
     """Merge the case into another case about the same matter."""
     with _step(session, actor, case_id, version, "merge", note=note) as step:
@@ -638,7 +645,7 @@ def _end(session: Session, actor: User, case_id: int, version: int, action: str,
 
 
 def accept(
-    session: Session, actor: User, case_id: int, version: int, *, notice_date: date, note=None
+    session: Session, actor: User, case_id: int, version: int, *, notice_date: date, note: str | None = None
 ) -> Case:
     """Accept the case (受理告知); the handling clock (60 days, 第34条) starts."""
     with _step(session, actor, case_id, version, "accept", note=note) as step:
@@ -675,7 +682,7 @@ def decline(
     on: date,
     reason: str,
     routed_to: str,
-    note=None,
+    note: str | None = None,
 ) -> Case:
     """Decide not to accept the case (不予受理, 第23条) within the acceptance limit, telling the petitioner why
     and where to turn instead; the case leaves the petition track."""
@@ -702,8 +709,8 @@ def settle_dispute(
     decision: DisputeDecision | str,
     on: date,
     note: str,
-    lead_unit_id: int | None = None,
-    assisting_unit_ids=(),
+    lead_unit_id: Id | None = None,
+    assisting_unit_ids: Sequence[Id] = (),
 ) -> Case:
     """Settle an acceptance dispute: uphold (the unit must accept) or reassign to another unit."""
     with _step(session, actor, case_id, version, "settle_dispute") as step:
@@ -747,7 +754,9 @@ def pause(
         return step.finish(note=reason, extra={"pause_kind": kind.value})
 
 
-def resume(session: Session, actor: User, case_id: int, version: int, *, on: date, note=None) -> Case:
+def resume(
+    session: Session, actor: User, case_id: int, version: int, *, on: date, note: str | None = None
+) -> Case:
     """Restart the clock; the paused calendar days push the due date back."""
     with _step(session, actor, case_id, version, "resume", note=note) as step:
         case, errors = step.case, Errors()
@@ -815,7 +824,14 @@ def _late_extension(errors: Errors, actor: User, case: Case, late_reason: str | 
 
 
 def refer_mediation(
-    session: Session, actor: User, case_id: int, version: int, *, on: date, note=None, mediation_id=None
+    session: Session,
+    actor: User,
+    case_id: int,
+    version: int,
+    *,
+    on: date,
+    note: str | None = None,
+    mediation_id: Id | None = None,
 ) -> Case:
     """Refer the case to the mediation centre (调解优先); called by core.mediation.referral with its record.
 
@@ -843,7 +859,7 @@ def return_from_mediation(
     on: date,
     agreed: bool,
     note: str,
-    mediation_id=None,
+    mediation_id: Id | None = None,
 ) -> Case:
     """Take the case back from mediation; called by core.mediation.referral when the mediation ends.
 
@@ -907,7 +923,7 @@ def record_meeting(
     held_on: date,
     place: str,
     people: str,
-    notes=None,
+    notes: str | None = None,
 ) -> Case:
     """Record one of the three meetings (三见面) with the petitioner."""
     with _step(session, actor, case_id, version, "record_meeting") as step:
@@ -953,7 +969,7 @@ def reply(
     replied_on: date,
     outcome: Outcome | str,
     summary: str,
-    delivered_on=None,
+    delivered_on: date | None = None,
 ) -> Case:
     """Reply with a 信访处理意见书: the outcome and its summary; optionally the day the petitioner got it."""
     with _step(session, actor, case_id, version, "reply") as step:
@@ -1004,7 +1020,9 @@ def rate(
         return step.finish()
 
 
-def close(session: Session, actor: User, case_id: int, version: int, *, closed_on: date, note=None) -> Case:
+def close(
+    session: Session, actor: User, case_id: int, version: int, *, closed_on: date, note: str | None = None
+) -> Case:
     """Close the case (办结); a first petition without all three meetings is closed but flagged.
 
     A replied case is closed only once its delivered reply's rating window has passed unrated: it is closed as
@@ -1034,7 +1052,7 @@ def close(session: Session, actor: User, case_id: int, version: int, *, closed_o
 
 
 def request_review(
-    session: Session, actor: User, case_id: int, version: int, *, requested_on: date, note=None
+    session: Session, actor: User, case_id: int, version: int, *, requested_on: date, note: str | None = None
 ) -> Case:
     """Record the petitioner's review request (复查), refused outside 30 days from receiving the reply."""
     with _step(session, actor, case_id, version, "request_review", note=note) as step:
@@ -1054,7 +1072,7 @@ def decide_review(
     decided_on: date,
     outcome: Outcome | str,
     summary: str,
-    delivered_on=None,
+    delivered_on: date | None = None,
 ) -> Case:
     """Record the review decision (复查意见) and optionally the day the petitioner received it."""
     with _step(session, actor, case_id, version, "decide_review") as step:
@@ -1072,7 +1090,7 @@ def decide_review(
 
 
 def request_reexam(
-    session: Session, actor: User, case_id: int, version: int, *, requested_on: date, note=None
+    session: Session, actor: User, case_id: int, version: int, *, requested_on: date, note: str | None = None
 ) -> Case:
     """Record a re-examination request (复核), refused outside 30 days from receiving the review decision."""
     with _step(session, actor, case_id, version, "request_reexam", note=note) as step:
@@ -1109,7 +1127,9 @@ def decide_reexam(
 # --- leaders and repeats --------------------------------------------------------------------------
 
 
-def take_charge(session: Session, actor: User, case_id: int, version: int, *, note=None) -> Case:
+def take_charge(
+    session: Session, actor: User, case_id: int, version: int, *, note: str | None = None
+) -> Case:
     """Make the acting leader personally in charge of the case (包案)."""
     with _step(session, actor, case_id, version, "take_charge", note=note) as step:
         step.case.leader_in_charge_id = actor.id
@@ -1117,7 +1137,14 @@ def take_charge(session: Session, actor: User, case_id: int, version: int, *, no
 
 
 def link_repeat(
-    session: Session, actor: User, case_id: int, version: int, *, repeat_of_id: int, note=None, new_facts=None
+    session: Session,
+    actor: User,
+    case_id: int,
+    version: int,
+    *,
+    repeat_of_id: Id,
+    note: str | None = None,
+    new_facts: str | None = None,
 ) -> Linked:
     """Mark the case as a repeat petition of an earlier case, with the earlier matter's finality: 不再受理
     after 复核 or a lapsed window (第36条), handled in the earlier case while it is live (第19条第3款), unless

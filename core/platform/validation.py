@@ -6,6 +6,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from typing import Annotated
+
+import pydantic
 
 from core.platform import timeutil
 from core.platform.errors import ValidationError
@@ -19,6 +22,8 @@ _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^(0\d{2,3})-(\d{7,8})(?:-(\d{1,6}))?$")
 _EARLIEST_BIRTH = date(1890, 1, 1)
 EARLIEST_DATE = date(1990, 1, 1)  # no date the office records (received, decided, delivered…) lies before it
+MAX_ID = 2**63 - 1  # the largest BIGINT: a larger id names no row and overflows the database driver
+Id = Annotated[int, pydantic.Field(ge=1, le=MAX_ID)]  # a row id as the API and the schemas accept it
 
 
 @dataclass(frozen=True)
@@ -189,6 +194,10 @@ class Errors:
         today = timeutil.today()
         if value is None:
             self.add(field, t("workflow.error.required", field=field_label(field)))
+        elif value < EARLIEST_DATE:
+            self.add(
+                field, t("input.date_too_early", field=field_label(field), earliest=EARLIEST_DATE.isoformat())
+            )
         elif value > today:
             self.add(
                 field, t("workflow.error.date_future", field=field_label(field), today=today.isoformat())
@@ -219,3 +228,67 @@ def field_label(field: str) -> str:
             "workflow.field.nth", group=group, n=int(parts[1]) + 1, field=t(f"workflow.field.{parts[2]}")
         )
     return t(f"workflow.field.{field}")
+
+
+# pydantic error type -> the message key it is shown with (anything else: "invalid value")
+_PYDANTIC_MESSAGES = {
+    "missing": "workflow.error.required",
+    "extra_forbidden": "api.unknown_field",
+    "string_type": "input.not_text",
+    "string_too_long": "input.too_long",
+    "int_type": "input.not_integer",
+    "int_parsing": "input.not_integer",
+    "int_from_float": "input.not_integer",
+    "greater_than_equal": "input.out_of_range",
+    "less_than_equal": "input.out_of_range",
+    "bool_type": "input.not_bool",
+    "bool_parsing": "input.not_bool",
+    "list_type": "input.not_list",
+    "date_type": "api.bad_date",
+    "date_parsing": "api.bad_date",
+    "date_from_datetime_parsing": "api.bad_date",
+    "date_from_datetime_inexact": "api.bad_date",
+    "enum": "workflow.error.invalid_value",
+    "model_type": "input.not_object",
+    "model_attributes_type": "input.not_object",
+    "dict_type": "input.not_object",
+}
+
+
+def safe_label(field: str) -> str:
+    """Return the form label of a field, or its name when no form shows it."""
+    label = field_label(field)
+    return field if "workflow.field." in label else label  # a field the forms never show keeps its name
+
+
+def from_pydantic(exc: pydantic.ValidationError) -> ValidationError:
+    """Return our ValidationError for a schema's pydantic error: one translated message per field."""
+    errors = Errors()
+    for error in exc.errors():
+        name = ".".join(str(part) for part in error["loc"] if not str(part).startswith("function-"))
+        ctx = error.get("ctx") or {}
+        key = _PYDANTIC_MESSAGES.get(error["type"], "workflow.error.invalid_value")
+        errors.add(name, t(key, field=safe_label(name), max=ctx.get("max_length", ""), **_bounds(ctx)))
+    try:
+        errors.raise_if_any()
+    except ValidationError as clean:
+        return clean
+    return ValidationError(t("workflow.error.invalid_value", field=""))
+
+
+def _bounds(ctx: dict) -> dict:
+    return {"low": ctx.get("ge", 1), "high": ctx.get("le", MAX_ID)}
+
+
+def api_field(name: str) -> str:
+    """Return a field key as the API names it: "petitioners.0.id_number" -> "petitioners[0].id_number"."""
+    return re.sub(r"\.(\d+)(?=\.|$)", r"[\1]", name)
+
+
+def error_list(exc: ValidationError) -> list[dict[str, str]]:
+    """Return the field errors in the API's shape: [{"field": "petitioners[0].id_number", "message": "…"}]."""
+    out = []
+    for name, messages in exc.errors.items():
+        for message in [messages] if isinstance(messages, str) else messages:
+            out.append({"field": api_field(name), "message": message})
+    return out or [{"field": "", "message": exc.message}]

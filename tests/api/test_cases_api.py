@@ -81,8 +81,10 @@ def test_bad_inputs_get_field_messages_and_nothing_changes(session, client):
         json={"version": case.version, "notice_date": "05/03/2025"},
         headers=headers,
     )
-    assert response.status_code == 400
-    assert response.json()["message"] == "notice_date 应为 YYYY-MM-DD 格式的日期。"
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "notice_date", "message": "受理告知日期应为 YYYY-MM-DD 格式的日期。"}
+    ]
     missing = client.post(
         f"/api/v1/cases/{case.id}/actions/accept", json={"notice_date": "2025-03-05"}, headers=headers
     )
@@ -91,7 +93,7 @@ def test_bad_inputs_get_field_messages_and_nothing_changes(session, client):
         f"/api/v1/cases/{case.id}/actions/accept", json={"version": case.version}, headers=headers
     )
     assert no_date.status_code == 422
-    assert no_date.json()["errors"] == {"notice_date": "必填"}
+    assert no_date.json()["errors"] == [{"field": "notice_date", "message": "请填写受理告知日期。"}]
 
 
 def test_the_accused_unit_sees_an_accusation_without_the_accusers_identity(session, client):
@@ -133,7 +135,7 @@ def test_register_through_the_api(session, client):
     assert len(created["query_code"]) == 8
     bad = client.post("/api/v1/cases", json=body | {"title": ""}, headers=_token(session, registrar))
     assert bad.status_code == 422
-    assert "title" in bad.json()["errors"]
+    assert bad.json()["errors"] == [{"field": "title", "message": "请填写标题。"}]
 
 
 def test_mediation_through_the_api_keeps_a_record_and_an_agreement_before_the_reply(session, client):

@@ -313,7 +313,10 @@ def test_input_of_the_wrong_type_is_reported_by_field(session):
     data = {"channel": "fax", "received_on": "yesterday", "subject": "other", "title": "t", "content": "c"}
     with pytest.raises(ValidationError) as err:
         register_case(session, make_user(session), data)
-    assert err.value.errors == {"channel": "信访渠道的值无效。", "received_on": "收到信访日期的值无效。"}
+    assert err.value.errors == {
+        "channel": "信访渠道的值无效。",
+        "received_on": "收到信访日期应为 YYYY-MM-DD 格式的日期。",
+    }
 
 
 def test_only_registrars_admins_and_leaders_register(session):

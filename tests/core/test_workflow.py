@@ -68,9 +68,21 @@ EXPECTED: dict[CaseStatus, set[str]] = {
     S.PAUSED: {"resume", "record_meeting", "route_out", "withdraw", "take_charge", "link_repeat"},
     # The handling clock runs on while mediating: the unit may still pause it or extend it (issue 11 item 6).
     S.MEDIATING: {
-        "pause", "extend", "return_from_mediation", "record_meeting", "withdraw", "take_charge", "link_repeat"
+        "pause",
+        "extend",
+        "return_from_mediation",
+        "record_meeting",
+        "withdraw",
+        "take_charge",
+        "link_repeat",
     },  # fmt: skip
-    S.REPLIED: {"record_meeting", "rate", "close", "request_review", "take_charge"},  # the 2025 reply's window passed
+    S.REPLIED: {
+        "record_meeting",
+        "rate",
+        "close",
+        "request_review",
+        "take_charge",
+    },  # the 2025 reply's window passed
     S.RATED: {"record_meeting", "close", "request_review", "take_charge"},
     S.CLOSED: {"request_review"},
     S.REVIEW_REQUESTED: {"pause", "decide_review", "take_charge"},

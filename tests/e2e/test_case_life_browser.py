@@ -94,7 +94,9 @@ def _sign_in(page, app_url: str, username: str, case_id: int):
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
-    expect(page.get_by_text(re.compile(r"，您好$"))).to_be_visible(timeout=WAIT_MS)  # the per-role home greets by name
+    expect(page.get_by_text(re.compile(r"，您好$"))).to_be_visible(
+        timeout=WAIT_MS
+    )  # the per-role home greets by name
     page.goto(f"{app_url}/case?id={case_id}")
     expect(page.locator("h1")).to_be_visible(timeout=WAIT_MS)
 

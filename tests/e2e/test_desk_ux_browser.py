@@ -129,7 +129,9 @@ def back_to_chinese(demo):
     run_python(demo, "-c", BACK_TO_CHINESE % REGISTRAR)
 
 
-def test_english_picked_in_the_sidebar_survives_f5_links_and_signing_out(app_url, demo, back_to_chinese, page):
+def test_english_picked_in_the_sidebar_survives_f5_links_and_signing_out(
+    app_url, demo, back_to_chinese, page
+):
     from playwright.sync_api import expect
 
     sign_in(page, app_url)
