@@ -101,6 +101,8 @@ SPECS: dict[str, tuple[Input, ...]] = {
         _date("delivered_on", optional=True),
     ),
     "record_delivery": (_date("delivered_on"),),
+    "instruct": (_area("instruction"),),
+    "urge": (_area("note"),),
     "rate": (_choice("satisfaction", Satisfaction, "satisfaction"), _date("rated_on")),
     "close": (_date("closed_on"), _NOTE),
     "request_review": (_date("requested_on"), _NOTE),
@@ -201,6 +203,11 @@ def show(file: case_file.CaseFile, user) -> None:
                     on_click=_open,
                     args=(case.id, case.version, action),
                 )
+    wanted = st.query_params.get("action")
+    if wanted:  # a to-do link names the action: open its dialog once, then drop it from the URL
+        del st.query_params["action"]
+        if wanted in file.actions:
+            _open(case.id, case.version, wanted)
     opened = st.session_state.get(OPEN)
     if opened and opened["case_id"] == case.id and opened["action"] in file.actions:
         dialog = st.dialog(workflow.action_label(opened["action"]), width="medium", on_dismiss=close)

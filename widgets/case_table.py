@@ -30,6 +30,16 @@ def case_link(case_id: int, text: str, *, icon: str | None = ":material/folder_o
     st.page_link(case_page(), label=md_escape(text), icon=icon, query_params={"id": str(case_id)})
 
 
+def action_link(case_id: int, action: str, text: str) -> None:
+    """Show a button-like link that opens the case file with the dialog of `action` open."""
+    st.page_link(
+        case_page(),
+        label=md_escape(text),
+        icon=":material/arrow_forward:",
+        query_params={"id": str(case_id), "action": action},
+    )
+
+
 def open_case(case_id: int) -> None:
     """Switch to the case file of one case."""
     st.switch_page(case_page(), query_params={"id": str(case_id)})

@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.desk.todo import TodoItem
 from i18n import label, t
-from widgets.case_table import case_link
+from widgets.case_table import action_link, case_link
 from widgets.deadline import deadline_badge
 
 
@@ -22,7 +22,7 @@ def todo_row(item: TodoItem, today, cal) -> None:
     with cols[2]:
         deadline_badge(item.due_on, item.due_provisional, today, cal, paused=item.status == "paused")
     with cols[3]:
-        st.badge(item.action_label, color="blue", icon=":material/arrow_forward:")
+        action_link(item.case_id, item.action, item.action_label)
 
 
 def _placeholder() -> None:

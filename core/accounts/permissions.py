@@ -29,6 +29,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "case.review": frozenset({A, R}),  # record review / re-examination requests and decisions
     "case.withdraw": frozenset({A, R}),
     "case.take_charge": frozenset({L}),  # 包案
+    "case.instruct": frozenset({L}),  # the leader in charge's instruction (批示) on his case
+    "case.urge": frozenset({A, S}),  # 督办/催办 note on a case
     "case.export": frozenset({A, R, S, L}),
     # leaders' reception days (接访日): a leader sees his own, these roles may pick any leader's
     "reception.view": frozenset({A, R, S, L}),

@@ -224,6 +224,10 @@ def _not_in_charge(case: Case, actor: User) -> str | None:
     return "workflow.guard.already_in_charge" if case.leader_in_charge_id == actor.id else None
 
 
+def _in_charge(case: Case, actor: User) -> str | None:
+    return None if case.leader_in_charge_id == actor.id else "workflow.guard.not_in_charge"
+
+
 def _not_linked(case: Case, actor: User) -> str | None:
     return "workflow.guard.already_linked" if case.repeat_of_id is not None else None
 
@@ -983,7 +987,9 @@ def reply(
         case.status, case.replied_on, case.outcome = S.REPLIED, replied_on, outcome
         case.reply_summary, case.reply_received_on = summary.strip(), delivered_on
         _set_stage(session, case, None, None)
-        return step.finish()
+        missing = missing_meetings(session, case)  # a finding the supervisor's spot checks count
+        extra = {"meetings_incomplete": True, "missing_meetings": [m.value for m in missing]} if missing else {}
+        return step.finish(extra=extra)
 
 
 def record_delivery(session: Session, actor: User, case_id: int, version: int, *, delivered_on: date) -> Case:
@@ -1136,6 +1142,24 @@ def take_charge(
         return step.finish(note=note)
 
 
+def instruct(session: Session, actor: User, case_id: int, version: int, *, instruction: str) -> Case:
+    """Record the leader-in-charge's instruction (批示) or follow-up note on his 包案 case."""
+    with _step(session, actor, case_id, version, "instruct") as step:
+        errors = Errors()
+        errors.text("instruction", instruction)
+        errors.raise_if_any()
+        return step.finish(note=instruction)
+
+
+def urge(session: Session, actor: User, case_id: int, version: int, *, note: str) -> Case:
+    """Record the supervisor's urging (督办/催办) of the case, until supervision letters carry it."""
+    with _step(session, actor, case_id, version, "urge") as step:
+        errors = Errors()
+        errors.text("note", note)
+        errors.raise_if_any()
+        return step.finish(note=note)
+
+
 def link_repeat(
     session: Session,
     actor: User,
@@ -1212,4 +1236,6 @@ TRANSITIONS: dict[str, Transition] = {
     "invalidate": _tr(invalidate, {S.REGISTERED}, "case.triage"),
     "take_charge": _tr(take_charge, OPEN, "case.take_charge", _not_in_charge),
     "link_repeat": _tr(link_repeat, BEFORE_REPLY, "case.register", _not_linked),
+    "instruct": _tr(instruct, OPEN, "case.instruct", _in_charge),
+    "urge": _tr(urge, OPEN, "case.urge"),
 }

@@ -20,7 +20,7 @@ from i18n import t
 from models import Case, CaseStatus, Role, Stage, User
 
 S = CaseStatus
-FOLLOW, SUPERVISE = "follow", "supervise"  # to-dos that are not a workflow transition
+FOLLOW, SUPERVISE = "instruct", "urge"  # the leader instructs on his 包案 cases, the supervisor urges
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,7 @@ TEXT_LIMITS: dict[str, TextLimit] = {
     "reason": TextLimit(500, multiline=True),
     "note": TextLimit(1_000, multiline=True),
     "new_facts": TextLimit(2_000, multiline=True),  # the new facts and reasons of a repeat (第36条)
+    "instruction": TextLimit(1_000, multiline=True),
     "place": TextLimit(200),
     "people": TextLimit(200),
     "notes": TextLimit(2_000, multiline=True),

@@ -28,6 +28,8 @@ EXPECTED = {
     "case.review": "AR",
     "case.withdraw": "AR",
     "case.take_charge": "L",
+    "case.instruct": "L",
+    "case.urge": "AS",
     "case.export": "ARSL",
     "reception.view": "ARSL",
     "reception.any_leader": "ARS",

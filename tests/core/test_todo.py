@@ -81,20 +81,20 @@ def test_a_leader_follows_the_open_cases_he_took_charge_of(session):
         act(session, leader, case, "take_charge")
     act(session, admin, dropped, "invalidate", on=date(2025, 3, 4), reason="重复录入")
     assert _view(session, leader) == [
-        (registered.number, "follow", date(2025, 3, 18)),
-        (handling.number, "follow", date(2025, 5, 6)),
+        (registered.number, "instruct", date(2025, 3, 18)),
+        (handling.number, "instruct", date(2025, 5, 6)),
     ]
-    assert todo.todo_for(session, leader, LATER)[0].action_label == "包案跟进"
+    assert todo.todo_for(session, leader, LATER)[0].action_label == "批示"
 
 
 def test_a_supervisor_sees_the_overdue_open_cases(session, office):
     _, _, c = office
     supervisor = make_user(session, Role.SUPERVISOR)
     assert _view(session, supervisor) == [
-        (c[S.OBJECTED].number, "supervise", date(2025, 3, 10)),
-        (c[S.REGISTERED].number, "supervise", date(2025, 3, 18)),
-        (c[S.FORWARDED].number, "supervise", date(2025, 3, 19)),
-        (c[S.ASSIGNED].number, "supervise", date(2025, 3, 19)),
+        (c[S.OBJECTED].number, "urge", date(2025, 3, 10)),
+        (c[S.REGISTERED].number, "urge", date(2025, 3, 18)),
+        (c[S.FORWARDED].number, "urge", date(2025, 3, 19)),
+        (c[S.ASSIGNED].number, "urge", date(2025, 3, 19)),
     ]
     assert _view(session, supervisor, today=date(2025, 3, 10)) == []  # due today is not overdue yet
 
@@ -140,4 +140,4 @@ def test_the_supervisor_s_overdue_list_moves_with_the_reference_date(session, re
         session.add(case)
     session.commit()
     supervisor = make_user(session, Role.SUPERVISOR)
-    assert _view(session, supervisor, today=today) == [(late.number, "supervise", yesterday)]
+    assert _view(session, supervisor, today=today) == [(late.number, "urge", yesterday)]

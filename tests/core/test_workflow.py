@@ -834,3 +834,18 @@ def test_a_delivered_reply_left_unrated_reads_as_not_rated_after_the_window_and_
     }
     act(session, admin, case, "close", closed_on=date(2025, 3, 20))
     assert (case.status, case.satisfaction, case.closed_on) == (S.CLOSED, "not_rated", date(2025, 3, 20))
+
+
+def test_a_first_petition_replied_with_one_meeting_records_two_missing_as_a_finding(session):
+    from core.cases.findings import replies_missing_meetings
+
+    admin = make_user(session, Role.ADMIN)
+    case = handling_since(session, admin, START)
+    meeting = {"place": "社区会议室", "people": "信访人、承办人"}
+    case = act(session, admin, case, "record_meeting", kind="acceptance", held_on=START, **meeting)
+    assert replies_missing_meetings(session).meetings == 0
+    case = act(session, admin, case, "reply", replied_on=START + timedelta(days=5), outcome="support", summary="支持")
+    reply_event = events(session, case, "reply")[0]
+    assert reply_event.after["missing_meetings"] == ["investigation", "reply"]
+    found = replies_missing_meetings(session)
+    assert (found.cases, found.meetings, found.case_ids) == (1, 2, (case.id,))

@@ -116,7 +116,8 @@ def test_a_handler_s_home_starts_with_what_he_must_do_today(session, monkeypatch
     case = case_in_status(session, CaseStatus.ASSIGNED, actor=admin, unit=unit, title="楼道灯坏了")
     at = _open_home(monkeypatch, make_user(session, Role.HANDLER, unit=unit))
     assert [s.value for s in at.subheader] == ["今天要办", "数据概况"]
-    assert [link.proto.label for link in at.get("page_link")] == [case.number.replace("-", "\\-")]
+    links = [(link.proto.label, link.proto.query_string) for link in at.get("page_link")]
+    assert links == [(case.number.replace("-", "\\-"), f"id={case.id}"), ("受理", f"id={case.id}&action=accept")]
     assert [t.value for t in at.text] == ["楼道灯坏了"]
 
 

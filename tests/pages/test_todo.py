@@ -19,8 +19,17 @@ def _open(monkeypatch, user) -> AppTest:
     return at
 
 
-def _links(at: AppTest) -> list[tuple[str, str]]:
+def _all_links(at: AppTest) -> list[tuple[str, str]]:
     return [(link.proto.label.replace("\\", ""), link.proto.query_string) for link in at.get("page_link")]
+
+
+def _links(at: AppTest) -> list[tuple[str, str]]:
+    """The case-number links (the action chips are links too, with the action in the query)."""
+    return [link for link in _all_links(at) if "action=" not in link[1]]
+
+
+def _chips(at: AppTest) -> list[tuple[str, str]]:
+    return [link for link in _all_links(at) if "action=" in link[1]]
 
 
 def _badges(at: AppTest) -> list[str]:
@@ -36,7 +45,7 @@ def test_a_handler_sees_his_unit_s_assigned_case_with_the_action_accept(session,
     assert [t.value for t in at.text] == ["楼道灯坏了"]
     assert theirs.number not in str(_links(at))
     badges = _badges(at)
-    assert any("受理" in b and ":blue-badge" in b for b in badges)
+    assert _chips(at) == [("受理", f"id={mine.id}&action=accept")]  # the chip is a link to the accept dialog
     assert any("超期" in b and ":red-badge" in b for b in badges)  # due 2025-03-19, long past
     assert at.caption[0].value == "共 1 件待办：受理 1"
 
