@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from core.cases.status import OPEN
+
 import threading
 from datetime import date, timedelta
 
@@ -122,10 +124,12 @@ def test_each_action_works_from_exactly_its_statuses(session, status):
     probe = case_in_status(session, status, actor=admin, unit=unit)
     version = probe.version
     assert available_actions(session, admin, probe) == [
-        a for a in TRANSITIONS if a in EXPECTED[status] - {"take_charge"}
+        a for a in TRANSITIONS if a in EXPECTED[status] - {"take_charge"} or (a == "urge" and status in OPEN)
     ]
     worked = set()
     for action in TRANSITIONS:
+        if action in ("instruct", "urge"):  # notes on any open case, tested in tests/pages/test_todo_actions.py
+            continue
         actor = leader if action == "take_charge" else admin
         case = (
             case_in_status(session, status, actor=admin, unit=unit) if action in EXPECTED[status] else probe
