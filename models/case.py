@@ -169,8 +169,8 @@ class Case(SQLModel, table=True):
     status: CaseStatus = enum_field(CaseStatus, CaseStatus.REGISTERED)
     is_first: bool = Field(default=True)  # 初信初访
     repeat_of_id: int | None = Field(default=None, foreign_key="case.id", index=True)
-    merged_into_id: int | None = Field(default=None, foreign_key="case.id")
-    review_of_id: int | None = Field(default=None, foreign_key="case.id")  # chain of 复查/复核
+    merged_into_id: int | None = Field(default=None, foreign_key="case.id", index=True)
+    review_of_id: int | None = Field(default=None, foreign_key="case.id", index=True)  # chain of 复查/复核
     group_size: int = Field(default=1)
     anonymous: bool = Field(default=False)
     confidential: bool = Field(default=False)

@@ -85,8 +85,15 @@ def _clean(engine: sa.Engine) -> None:
     tables = [t.name for t in metadata.sorted_tables]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
+            # DELETE, not TRUNCATE: on a few rows it is ten times faster (no new files per table)
+            for name in reversed(tables):
+                conn.execute(sa.text(f'DELETE FROM "{name}"'))
             conn.execute(
-                sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+                sa.text(
+                    "SELECT setval(c.oid, 1, false) FROM pg_class c "
+                    "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE c.relkind = 'S' AND n.nspname = current_schema()"
+                )
             )
         else:
             conn.execute(sa.text("INSERT INTO case_fts(case_fts) VALUES ('delete-all')"))

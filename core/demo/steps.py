@@ -44,6 +44,8 @@ LEADS_TO: dict[str, str | None] = {
     "withdraw": S.WITHDRAWN,
     "invalidate": S.INVALID,
     "take_charge": None,
+    "instruct": None,  # the leader in charge's 批示, a note on the timeline
+    "urge": None,  # the supervisor's 督办 note
     "link_repeat": None,
 }
 INTERRUPTING = frozenset({"pause", "refer_mediation"})
