@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from core.cases import reception
+from core.places import places
 from core.platform import db
 from core.platform.errors import PetitionDeskError
 from core.platform.timeutil import today
@@ -36,7 +37,7 @@ def render() -> None:
     user = require_page("reception.view")
     st.title(t("casefile.reception.title"), anchor=False)
     with db.session_scope() as session:
-        leaders = dict(reception.leaders(session))
+        leaders = places.names(places.leaders(session, fresh=True))
     left, right = st.columns(2)
     with left:
         leader_id = _pick_leader(user, leaders)

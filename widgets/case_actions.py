@@ -9,7 +9,7 @@ import streamlit as st
 
 from core.cases import case_file, workflow
 from core.mediation import referral
-from core.places import responsibility
+from core.places import places, responsibility
 from core.platform import db, timeutil
 from core.platform.errors import PetitionDeskError, StaleVersion, ValidationError
 from core.platform.validation import EARLIEST_DATE, text_limit
@@ -265,7 +265,7 @@ def _unit_options(action: str) -> dict[int, str]:
     if not any(s.kind in {"unit", "units"} for s in SPECS[action]):
         return {}
     with db.session_scope() as session:
-        return case_file.active_units(session)
+        return places.names(places.units(session, fresh=True, full_names=True))
 
 
 def _choice_label(spec: Input):

@@ -88,12 +88,6 @@ def list_users(session: Session, actor: User) -> list[UserRow]:
     return [_row(u, live.get(u.id, 0)) for u in people]
 
 
-def list_units(session: Session) -> list:
-    """Return (id, code, name) of the active units a user may belong to, by code."""
-    stmt = select(Unit.id, Unit.code, Unit.name).where(Unit.active == sa.true()).order_by(Unit.code)
-    return list(session.exec(stmt).all())
-
-
 def _get(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:

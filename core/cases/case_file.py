@@ -246,12 +246,6 @@ def case_id_for_number(session: Session, user: User, number: str | None) -> int 
     return session.exec(stmt).first()
 
 
-def active_units(session: Session) -> dict[int, str]:
-    """Return the active units as {id: name}, by name, for the unit choices of a dialog."""
-    stmt = sa.select(Unit.id, Unit.name).where(Unit.active.is_(True)).order_by(Unit.name, Unit.id)
-    return dict(session.execute(stmt).all())
-
-
 # --- due dates ------------------------------------------------------------------------------------
 
 

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from core.accounts import permissions
 from core.cases.registration import LEADER_CHANNELS
 from core.platform.errors import PermissionDenied, ValidationError
 from i18n import t
-from models import Case, Role, Satisfaction, User
+from models import Case, Satisfaction, User
 
 ROW_LIMIT = 1000
 MAX_DAYS = 366
@@ -59,12 +59,6 @@ def require_reception(user: User, leader_id: int | None) -> None:
     if permissions.allowed(user, "reception.view") and leader_id == user.id:
         return
     raise PermissionDenied(t("error.forbidden"))
-
-
-def leaders(session: Session) -> list[tuple[int, str]]:
-    """Return the active leaders as (id, name), by name."""
-    stmt = select(User.id, User.display_name).where(User.role == Role.LEADER, User.active.is_(True))
-    return [(uid, name) for uid, name in session.exec(stmt.order_by(User.display_name, User.id)).all()]
 
 
 def reception_cases(

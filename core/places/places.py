@@ -88,23 +88,28 @@ def grids(session: Session, community_id: int | None) -> tuple[Choice, ...]:
     return _children(session, "grids", Grid, Grid.community_id, community_id)
 
 
-def units(session: Session) -> tuple[Choice, ...]:
-    """Return the active units in code order, named by their short name where they have one."""
-    stmt = (
-        select(Unit.id, sa.func.coalesce(Unit.short_name, Unit.name), Unit.code)
-        .where(Unit.active == sa.true())
-        .order_by(Unit.code, Unit.id)
-    )
-    return cached(session, "units", None, lambda: _choices(session, stmt))
+def units(session: Session, *, fresh: bool = False, full_names: bool = False) -> tuple[Choice, ...]:
+    """Return the active units in code order, named by their short name where they have one.
+
+    The one list of units every picker offers; `fresh` reads it now, not the minute-old copy, for a dialog that
+    writes (which names them in full, as the decision it records will).
+    """
+    name = Unit.name if full_names else sa.func.coalesce(Unit.short_name, Unit.name)
+    stmt = select(Unit.id, name, Unit.code).where(Unit.active == sa.true()).order_by(Unit.code, Unit.id)
+    if fresh:
+        return tuple(_choices(session, stmt))
+    return cached(session, "units", full_names, lambda: _choices(session, stmt))
 
 
-def leaders(session: Session) -> tuple[Choice, ...]:
-    """Return the active users with the leader role (the 接访/马路办公 picker), by name."""
+def leaders(session: Session, *, fresh: bool = False) -> tuple[Choice, ...]:
+    """Return the active users with the leader role (the 接访/马路办公 and reception pickers), by name."""
     stmt = (
         select(User.id, User.display_name, User.username)
         .where(User.role == Role.LEADER, User.active == sa.true())
         .order_by(User.display_name, User.id)
     )
+    if fresh:
+        return tuple(_choices(session, stmt))
     return cached(session, "leaders", None, lambda: _choices(session, stmt))
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from core.cases.status import OPEN
-
 import threading
 from datetime import date, timedelta
 
@@ -12,7 +10,7 @@ from sqlmodel import Session, func, select
 
 import i18n
 from core.cases import workflow
-from core.cases.status import is_ended, petition_track_closed
+from core.cases.status import OPEN, is_ended, petition_track_closed
 from core.cases.workflow import TRANSITIONS, available_actions, missing_meetings
 from core.platform.errors import IllegalTransition, NotFound, PermissionDenied, StaleVersion, ValidationError
 from core.platform.timeutil import REFERENCE_DATE_ENV, to_local, today

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
