@@ -152,6 +152,7 @@ def test_a_case_from_registration_to_close_in_the_browser(app_url, e2e_env, new_
 
     _act(handler, "答复", reply, shot="case-file-reply-dialog.png")
     _badge(handler, "已答复")
+    _act(handler, "登记送达")  # rating and closing need the reply's delivery date
 
     clerk.reload()
     _badge(clerk, "已答复")
