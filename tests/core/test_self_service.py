@@ -35,7 +35,10 @@ def _replied(session):
 
 
 def _events(session, action):
-    return list(session.exec(select(CaseEvent).where(CaseEvent.action == action)).all())
+    # in the order they were written: without ORDER BY, PostgreSQL may return them in any order
+    return list(
+        session.exec(select(CaseEvent).where(CaseEvent.action == action).order_by(CaseEvent.id)).all()
+    )
 
 
 def test_the_right_code_shows_status_and_due_dates_and_nothing_else(session):
