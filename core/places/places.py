@@ -33,12 +33,12 @@ _cache: dict[tuple, tuple[float, tuple]] = {}
 _lock = threading.Lock()
 
 
-def cached(session: Session, name: str, arg, load: Callable[[], list]) -> tuple:
-    """Return the list `name` (for `arg`) of the session's database, loading it when the copy is old."""
+def cached(session: Session, name: str, arg, load: Callable[[], list], *, fresh: bool = False) -> tuple:
+    """Return the list `name` (for `arg`) of the session's database, loading it when the copy is old or `fresh`."""
     bind = session.get_bind()
     key = (getattr(bind, "engine", bind), name, arg)
     hit = _cache.get(key)
-    if hit is not None and hit[0] > time.monotonic():
+    if not fresh and hit is not None and hit[0] > time.monotonic():
         return hit[1]
     value = tuple(load())
     with _lock:
@@ -96,9 +96,7 @@ def units(session: Session, *, fresh: bool = False, full_names: bool = False) ->
     """
     name = Unit.name if full_names else sa.func.coalesce(Unit.short_name, Unit.name)
     stmt = select(Unit.id, name, Unit.code).where(Unit.active == sa.true()).order_by(Unit.code, Unit.id)
-    if fresh:
-        return tuple(_choices(session, stmt))
-    return cached(session, "units", full_names, lambda: _choices(session, stmt))
+    return cached(session, "units", full_names, lambda: _choices(session, stmt), fresh=fresh)
 
 
 def leaders(session: Session, *, fresh: bool = False) -> tuple[Choice, ...]:
@@ -108,9 +106,7 @@ def leaders(session: Session, *, fresh: bool = False) -> tuple[Choice, ...]:
         .where(User.role == Role.LEADER, User.active == sa.true())
         .order_by(User.display_name, User.id)
     )
-    if fresh:
-        return tuple(_choices(session, stmt))
-    return cached(session, "leaders", None, lambda: _choices(session, stmt))
+    return cached(session, "leaders", None, lambda: _choices(session, stmt), fresh=fresh)
 
 
 def names(choices: tuple[Choice, ...]) -> dict[int, str]:
