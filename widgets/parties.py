@@ -37,7 +37,7 @@ def show(parties: list[dict], user, case_id: int, *, anonymous: bool) -> None:
         st.info(t("casefile.parties_anonymous" if anonymous else "casefile.parties_none"))
         return
     revealed = st.session_state.get(REVEALED, {})
-    for row in sorted(parties, key=lambda r: r["role"] == "respondent"):
+    for row in _one_line_per_person(parties):
         full = revealed.get((case_id, row["person_id"]), {})
         with st.container(border=True):
             text, button = st.columns([7, 1], vertical_alignment="center")
@@ -54,8 +54,24 @@ def show(parties: list[dict], user, case_id: int, *, anonymous: bool) -> None:
                 )
 
 
+def _one_line_per_person(parties: list[dict]) -> list[dict]:
+    """Petitioners first; a person in two roles (a group's petitioner who is also its representative) once."""
+    lines: list[dict] = []
+    by_person: dict[int, dict] = {}
+    for row in sorted(parties, key=lambda r: r["role"] == "respondent"):
+        person = row.get("person_id")
+        if person is not None and person in by_person:
+            by_person[person]["roles"].append(row["role"])
+            continue
+        line = {**row, "roles": [row["role"]]}
+        lines.append(line)
+        if person is not None:
+            by_person[person] = line
+    return lines
+
+
 def _line(row: dict, full: dict) -> str:
-    role = label("party_role", row["role"])
+    role = t("records.list_sep").join(label("party_role", r) for r in row["roles"])
     if row.get("hidden"):
         return f"**{role}** · {t('casefile.identity_hidden')}"
     parts = [f"**{role}** {md(row.get('name'))}"]

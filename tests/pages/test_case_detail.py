@@ -179,6 +179,18 @@ def test_the_lead_units_handler_reveals_the_full_id_number_and_it_is_audited(ses
     assert {e.actor_id for e in reveals} == {handler.id}
 
 
+def test_a_petitioner_who_also_represents_the_group_is_one_line_with_both_roles(session, as_user):
+    zhang = person_in(name="张三", id_number=ID_NUMBER)
+    li = person_in(name="李四")
+    case = register(session, petitioners=[zhang], representatives=[zhang, li], group_size=3)
+    as_user(make_user(session, Role.ADMIN))
+    at = _open(case.id)
+    assert not at.exception  # two buttons for one person once stopped the whole page
+    lines = [t for t in _texts(at) if t.startswith("**信访人") or t.startswith("**代表")]
+    assert [line.split(" · ")[0] for line in lines] == ["**信访人、代表** 张三", "**代表** 李四"]
+    assert len([b for b in at.button if (b.key or "").startswith("pd_reveal_")]) == 2
+
+
 def test_user_text_is_shown_as_text_not_markup(session, as_user):
     title = "<b>加粗</b> [链接](http://x.cn) :red[红]"
     case = register(session, title=title, content="<script>alert(1)</script>\n第二行")
