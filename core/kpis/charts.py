@@ -402,16 +402,21 @@ def overdue_by_unit(rows: Sequence[Mapping], top: int = 15) -> alt.Chart:
     return _styled(bars + numbers, t("charts.title.overdue_by_unit"))
 
 
-def street_tiles(rows: Sequence[Mapping], key_name: str, *, rate: bool) -> alt.Chart:
+def street_tiles(
+    rows: Sequence[Mapping], key_name: str, *, rate: bool, codes: Mapping[str, str] | None = None
+) -> alt.Chart:
     """Tile grid of the 12 streets (series(key, by="street") rows): each tile the street's value of one indicator.
 
-    The tile's fill shows the value; its border is the street's own colour.
+    `codes` maps a row's bucket (kpis.series gives the street's id) to its division code, which places the tile
+    and picks the street's colour; without it the bucket is taken as the code. The fill shows the value, the
+    border is the street's own colour.
     """
     fmt = ".1%" if rate else ",.0f"
     data = []
     for r in rows:
-        col, row = STREET_TILES.get(str(r["bucket"]), (len(data) % 4, 3 + len(data) // 4))
-        data.append({**r, "col": col, "row": row, "edge": street_colour(str(r["bucket"]))})
+        code = (codes or {}).get(str(r["bucket"]), str(r["bucket"]))
+        col, row = STREET_TILES.get(code, (len(data) % 4, 3 + len(data) // 4))
+        data.append({**r, "code": code, "col": col, "row": row, "edge": street_colour(code)})
     base = alt.Chart(_data(data), width=WIDTH, height=HEIGHT).encode(
         x=alt.X("col:O", axis=None), y=alt.Y("row:O", axis=None)
     )
@@ -436,7 +441,11 @@ def street_tiles(rows: Sequence[Mapping], key_name: str, *, rate: bool) -> alt.C
 
 
 def supervision_output(counts: Mapping[str, int], labels: Mapping[str, str] | None = None) -> alt.Chart:
-    """Bars of the period's supervision output by kind (kpis Figure.by["kind"]: letters by kind, checks, ...)."""
+    """Bars of the period's supervision output: letters by kind, then the spot checks' counts.
+
+    `counts`: kpis Figure.by["kind"] merged with Figure.by["spot_checks"] (completed, cases_checked,
+    rectification_notices), e.g. supervision_counts(figure.by).
+    """
     data = [
         {"kind": k, "label": (labels or {}).get(k) or _kind_label(k), "value": v} for k, v in counts.items()
     ]
@@ -453,6 +462,14 @@ def supervision_output(counts: Mapping[str, int], labels: Mapping[str, str] | No
     bars = base.mark_bar().encode(color=alt.Color("label:N", scale=scale, legend=None))
     numbers = base.mark_text(align="left", dx=4, font=FONT).encode(text=alt.Text("value:Q", format=",.0f"))
     return _styled(bars + numbers, t("charts.title.supervision_output"))
+
+
+def supervision_counts(by: Mapping[str, Mapping[str, int]] | None) -> dict[str, int]:
+    """Return the bars of supervision_output from the supervision_output Figure's `by`."""
+    by = by or {}
+    kinds = dict(by.get("kind") or {})
+    letters = {k: kinds.pop(k, 0) for k in KIND_COLOURS}
+    return {**letters, **kinds, **dict(by.get("spot_checks") or {})}
 
 
 def _kind_label(kind: str) -> str:

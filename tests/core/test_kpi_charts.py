@@ -127,11 +127,20 @@ def test_every_chart_renders_to_json_in_english_too():
             charts.ontime_rates(month, month),
             charts.satisfaction_participation(month, month),
             charts.repeat_rate(month),
-            charts.supervision_output({"supervision": 6, "risk_alert": 1, "spot_checks": 2}),
+            charts.supervision_output(
+                charts.supervision_counts(
+                    {"kind": {"risk_alert": 1, "supervision": 6}, "spot_checks": {"completed": 2}}
+                )
+            ),
         ]
         texts = [json.loads(c.to_json())["title"]["text"] for c in specs]
         assert texts[-1] == "Supervision: letters and spot checks"
         labels = json.loads(specs[-1].to_json())["data"]["values"]
-        assert [v["label"] for v in labels] == ["Supervision letter", "Risk alert", "Spot checks"]
+        assert [(v["label"], v["value"]) for v in labels] == [
+            ("Supervision letter", 6),
+            ("Risk alert", 1),
+            ("Improvement proposal", 0),
+            ("Spot checks completed", 2),
+        ]
     finally:
         set_language("zh_CN")
