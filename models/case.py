@@ -217,6 +217,10 @@ class Case(SQLModel, table=True):
     stage_started_on: date | None = None
     due_on: date | None = None
     due_provisional: bool = Field(default=False)
+    # each stage's deadline as the clock last set it, kept after the stage ends: the on-time rates are SQL
+    acceptance_due_on: date | None = Field(default=None, index=True)  # of the unit that finally decided
+    reply_due_on: date | None = Field(default=None, index=True)  # handling + extension + its pauses
+    handling_paused_days: int = Field(default=0)  # the pauses of the handling stage (paused_days resets)
     updated_at: datetime = created_field()
     updated_by_id: int | None = Field(default=None, foreign_key="user.id")
     version: int = version_field()

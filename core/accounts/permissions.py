@@ -49,7 +49,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "supervision.edit": frozenset({A, S}),
     "supervision.reply": frozenset({A, H}),
     # dashboards and reference data (the low-code admin: each table names its view and write actions)
-    "kpi.view": frozenset({A, S, L}),
+    "kpi.view": frozenset({A, S, L, H}),  # a handler sees his own unit's figures (core.kpis.effective_scope)
     "data.view": ALL,  # open the reference-data page; each table on it checks its own view action
     "reference.view": frozenset({A, R, H, S, L}),  # places, units, subjects, responsibility list, holidays
     "reference.edit": frozenset({A}),

@@ -214,8 +214,60 @@ def _current_due(cal, limits, stage, start, paused_days, extension_days, paused_
     return stage_due(cal, limits, stage, start, paused_days=paused_days or 0, extension_days=extension)
 
 
+def stage_deadlines(
+    cal: Calendar,
+    limits: Mapping[str, StageLimit],
+    *,
+    unit_received_on: date | None,
+    accepted_on: date | None,
+    extension_days: int,
+    handling_paused_days: int,
+    stage: str | None,
+    paused_days: int,
+    paused_since: date | None,
+) -> tuple[date | None, date | None]:
+    """Return the acceptance and reply deadlines (DOMAIN.md §8 "due"), kept after their stages end.
+
+    The reply deadline is unknown while the handling clock stands still (中止): it moves with every paused day.
+    """
+    acceptance = None
+    if unit_received_on is not None:
+        paused = (paused_days or 0) if stage == Stage.ACCEPTANCE else 0
+        acceptance = stage_due(cal, limits, Stage.ACCEPTANCE, unit_received_on, paused_days=paused).on
+    reply = None
+    if accepted_on is not None and not (stage == HANDLING and paused_since is not None):
+        reply = stage_due(
+            cal,
+            limits,
+            HANDLING,
+            accepted_on,
+            paused_days=handling_paused_days or 0,
+            extension_days=extension_days or 0,
+        ).on
+    return acceptance, reply
+
+
+def _stage_deadlines_of(case, cal: Calendar, limits: Mapping[str, StageLimit]) -> tuple[date | None, ...]:
+    return stage_deadlines(
+        cal,
+        limits,
+        unit_received_on=case.unit_received_on,
+        accepted_on=case.accepted_on,
+        extension_days=case.extension_days,
+        handling_paused_days=case.handling_paused_days,
+        stage=case.stage,
+        paused_days=case.paused_days,
+        paused_since=case.paused_since,
+    )
+
+
 def refresh_case(case, cal: Calendar, limits: Mapping[str, StageLimit]) -> None:
-    """Set case.due_on and case.due_provisional from the case's current stage."""
+    """Set case.due_on and case.due_provisional from the current stage, and the kept stage deadlines."""
+    acceptance, reply = _stage_deadlines_of(case, cal, limits)
+    if case.acceptance_due_on != acceptance:
+        case.acceptance_due_on = acceptance
+    if case.reply_due_on != reply:
+        case.reply_due_on = reply
     due = _current_due(
         cal,
         limits,
@@ -348,12 +400,71 @@ def recompute_open_cases(session: Session, batch_size: int = 5000) -> int:
         if len(rows) < batch_size:
             break
         last_id = rows[-1][0]
+    changed |= _stage_deadlines_pass(session, cal, limits, batch_size)
     _expire_cases(session, changed)
     return len(changed)
+
+
+_DEADLINE_COLUMNS = (
+    Case.id,
+    Case.unit_received_on,
+    Case.accepted_on,
+    Case.extension_days,
+    Case.handling_paused_days,
+    Case.stage,
+    Case.paused_days,
+    Case.paused_since,
+    Case.acceptance_due_on,
+    Case.reply_due_on,
+)
+_DEADLINE_UPDATE = (
+    sa.update(Case.__table__)
+    .where(Case.__table__.c.id == sa.bindparam("b_id"))
+    .values(acceptance_due_on=sa.bindparam("b_acceptance"), reply_due_on=sa.bindparam("b_reply"))
+)
+
+
+def recompute_stage_deadlines(session: Session, batch_size: int = 5000) -> int:
+    """Refresh the kept acceptance and reply deadlines of every case, ended ones too; return how many changed."""
+    session.flush()
+    changed = _stage_deadlines_pass(session, load_calendar(session), load_limits(session), batch_size)
+    _expire_cases(session, changed)
+    return len(changed)
+
+
+def _stage_deadlines_pass(session: Session, cal: Calendar, limits, batch_size: int) -> set[int]:
+    changed: set[int] = set()
+    last_id = 0
+    started = sa.or_(Case.unit_received_on.is_not(None), Case.accepted_on.is_not(None))
+    while True:
+        stmt = sa.select(*_DEADLINE_COLUMNS).where(started, Case.id > last_id).order_by(Case.id)
+        rows = session.execute(stmt.limit(batch_size)).all()
+        updates = []
+        for row in rows:
+            new = stage_deadlines(
+                cal,
+                limits,
+                unit_received_on=row.unit_received_on,
+                accepted_on=row.accepted_on,
+                extension_days=row.extension_days,
+                handling_paused_days=row.handling_paused_days,
+                stage=row.stage,
+                paused_days=row.paused_days,
+                paused_since=row.paused_since,
+            )
+            if new != (row.acceptance_due_on, row.reply_due_on):
+                updates.append({"b_id": row.id, "b_acceptance": new[0], "b_reply": new[1]})
+        if updates:
+            session.execute(_DEADLINE_UPDATE, updates)
+            changed.update(u["b_id"] for u in updates)
+        if len(rows) < batch_size:
+            break
+        last_id = rows[-1][0]
+    return changed
 
 
 def _expire_cases(session: Session, ids: set[int]) -> None:
     """Make loaded Case objects reread the due dates that a bulk update changed under them."""
     for obj in list(session.identity_map.values()):
         if isinstance(obj, Case) and obj.id in ids:
-            session.expire(obj, ["due_on", "due_provisional"])
+            session.expire(obj, ["due_on", "due_provisional", "acceptance_due_on", "reply_due_on"])

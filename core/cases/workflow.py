@@ -656,7 +656,7 @@ def accept(
         case, errors = step.case, Errors()
         step.date(errors, "notice_date", notice_date)
         errors.raise_if_any()
-        case.status, case.accepted_on = S.HANDLING, notice_date
+        case.status, case.accepted_on, case.handling_paused_days = S.HANDLING, notice_date, 0
         _set_stage(session, case, Stage.HANDLING, notice_date)
         return step.finish(note=note)
 
@@ -768,6 +768,8 @@ def resume(
         errors.raise_if_any()
         days = _end_open_pause(session, case, on)
         case.paused_days += days
+        if case.stage == Stage.HANDLING:  # kept for the reply deadline after the stage ends
+            case.handling_paused_days += days
         # A pause taken while mediating ends back in mediation: the referral is still open.
         back = S.MEDIATING if _still_referred(session, case) else RESUMES_TO[case.stage]
         case.status, case.paused_since = back, None

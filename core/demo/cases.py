@@ -32,19 +32,26 @@ class _Clocked:
     """The attributes core.clock.refresh_case reads and writes."""
 
     __slots__ = (
+        "acceptance_due_on",
+        "accepted_on",
         "due_on",
         "due_provisional",
         "extension_days",
+        "handling_paused_days",
         "paused_days",
         "paused_since",
+        "reply_due_on",
         "stage",
         "stage_started_on",
+        "unit_received_on",
     )
 
-    def __init__(self, stage: str, start: date, paused_days: int, extension_days: int, paused_since):
-        self.stage, self.stage_started_on = stage, start
-        self.paused_days, self.extension_days, self.paused_since = paused_days, extension_days, paused_since
-        self.due_on, self.due_provisional = None, False
+    def __init__(self, f: dict):
+        for name in self.__slots__:
+            setattr(self, name, f.get(name))
+        for name in ("extension_days", "handling_paused_days", "paused_days"):
+            setattr(self, name, f.get(name) or 0)
+        self.due_provisional = bool(self.due_provisional)
 
 
 class _Life:
@@ -64,7 +71,7 @@ class _Life:
 def write_case(demo: Demo, draft: Draft, f: dict) -> None:
     """Apply the steps up to today; write the case with its events, parties, units, meetings and pauses."""
     T, staff = demo.today, demo.staff
-    f.update(stage=None, stage_started_on=None, due_on=None, due_provisional=False)
+    f.update(stage=None, stage_started_on=None, due_on=None, due_provisional=False, handling_paused_days=0)
     actors = {"registrar": f["registrar_id"], "handler": staff.handler(demo.rng, draft.lead)}
     actors.update(leader=f["received_by_leader_id"] or staff.leaders[0], in_charge=draft.in_charge)
     life = _Life(actors)
@@ -91,17 +98,16 @@ def write_case(demo: Demo, draft: Draft, f: dict) -> None:
 
 
 def _set_due(demo: Demo, f: dict) -> None:
-    """Set the due date of the case's running stage, as core.calendar.clock.refresh_case decides it."""
-    if f["stage"]:  # refresh_case gives a paused case (paused_since set) no deadline
-        c = _Clocked(
-            f["stage"],
-            f["stage_started_on"],
-            f.get("paused_days") or 0,
-            f.get("extension_days") or 0,
-            f.get("paused_since"),
-        )
-        clock.refresh_case(c, demo.cal, demo.limits)
-        f.update(due_on=c.due_on, due_provisional=c.due_provisional)
+    """Set the due date of the running stage and the kept stage deadlines, as core.calendar.clock decides."""
+    c = _Clocked(f)
+    clock.refresh_case(c, demo.cal, demo.limits)  # a paused case (paused_since set) gets no current deadline
+    f.update(
+        due_on=c.due_on,
+        due_provisional=c.due_provisional,
+        acceptance_due_on=c.acceptance_due_on,
+        reply_due_on=c.reply_due_on,
+        handling_paused_days=c.handling_paused_days,
+    )
 
 
 def _refer(demo: Demo, draft: Draft, f: dict) -> None:
@@ -126,6 +132,10 @@ def _apply(demo: Demo, draft: Draft, f: dict, step: Step, life: _Life) -> None:
     changes = step.changes
     before = {k: f.get(k) for k in changes}
     f.update(changes)
+    if "accepted_on" in changes:
+        f["handling_paused_days"] = 0
+    if "paused_days" in changes and f.get("stage") == Stage.HANDLING:  # kept for the reply deadline
+        f["handling_paused_days"] = f["paused_days"]
     if status != old_status:
         before["status"] = old_status
         f["status"] = status

@@ -42,7 +42,7 @@ EXPECTED = {
     "supervision.view": "ASL",
     "supervision.edit": "AS",
     "supervision.reply": "AH",
-    "kpi.view": "ASL",
+    "kpi.view": "AHSL",
     "holiday.edit": "A",
     "setting.edit": "A",
     "setting.view": "AS",
