@@ -87,14 +87,14 @@ def add_mediation(demo: Demo, d: date, spec: dict | None) -> None:
 def _consents(demo: Demo, mid: int, a: str, b: str, status: str, accepted, closed) -> None:
     """Write the parties' answers as core.mediation.referral keeps them: both consent on acceptance, or the
     other side refuses and there is no mediation (第17条)."""
-    answers = {"refused": ((a, True, closed), (b, False, closed))}.get(status)
+    answers = {"refused": ((a, "申请人", True, closed), (b, "被申请人", False, closed))}.get(status)
     if answers is None and accepted is not None:
-        answers = ((a, True, accepted), (b, True, accepted))
-    for party, consented, on in answers or ():
+        answers = ((a, "申请人", True, accepted), (b, "被申请人", True, accepted))
+    for party, side, consented, on in answers or ():  # by side, not name: two parties may share a name
         demo.w.add_row(
             "mediation_consent",
             mediation_id=mid,
-            party=f"{party}（{'申请人' if party == a else '被申请人'}）"[:80],
+            party=f"{party}（{side}）"[:80],
             consented=consented,
             recorded_on=on,
             recorded_by_id=None,
