@@ -10,13 +10,14 @@ Channel and street buckets or splits are their codes (Channel values, street div
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 
 import altair as alt
 
+from i18n import get_language, t
 from i18n import label as enum_label
-from i18n import t
 
 FONT = "Noto Sans CJK SC"
 PICK = "pick"  # the name of every chart's click selection (st.altair_chart(on_select=...) reports it)
@@ -75,6 +76,8 @@ TARGET_COLOUR = "#C0392B"
 BAR_COLOUR = "#1F5AA6"
 OVERDUE_COLOUR = "#D9534F"
 _SPARE = ("#6B8E23", "#CD853F", "#4682B4", "#DB7093", "#20B2AA", "#9370DB", "#B8860B", "#5F9EA0")
+_BUCKET = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")  # a month or week bucket
+_COUNT_AXIS = alt.Axis(format=",d", tickMinStep=1)  # counts: whole numbers only
 WIDTH = 640
 HEIGHT = 280
 
@@ -95,9 +98,15 @@ def street_colour(code: str | None) -> str:
 
 
 def _styled(chart, title: str):
-    """Give a finished chart its title, the CJK font everywhere and a plain view."""
+    """Give a finished chart its title, the CJK font everywhere and a plain view.
+
+    Only the width fits the page: the height is the plot's, so a legend or a long title never squeezes it.
+    """
     return (
-        chart.properties(title=alt.TitleParams(title, anchor="start", fontSize=15, font=FONT))
+        chart.properties(
+            title=alt.TitleParams(title, anchor="start", fontSize=15, font=FONT),
+            autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+        )
         .configure(font=FONT)
         .configure_axis(labelFont=FONT, titleFont=FONT, labelFontSize=12, titleFontSize=12)
         .configure_legend(labelFont=FONT, titleFont=FONT, labelFontSize=12, orient="bottom")
@@ -106,10 +115,15 @@ def _styled(chart, title: str):
 
 
 def _ordered(rows: Iterable[Mapping], field: str = "bucket", shown: str = "label") -> list[str]:
-    """Return the distinct `shown` values in the order of `field` (months in time order)."""
+    """Return the distinct `shown` values (as _data labels them) in the order of `field` (months in time order)."""
+    rows = list(rows)
+    years = {str(r.get("bucket"))[:4] for r in rows if _BUCKET.match(str(r.get("bucket")))}
     seen: dict[str, str] = {}
     for r in sorted(rows, key=lambda r: str(r.get(field))):
-        seen.setdefault(str(r.get(shown)), str(r.get(field)))
+        text = str(r.get(shown))
+        if shown == "label" and r.get("bucket") is not None:
+            text = _short_label(str(r["bucket"]), text, years)
+        seen.setdefault(text, str(r.get(field)))
     return list(seen)
 
 
@@ -132,8 +146,24 @@ def _tooltip_numbers(rate: bool, value_title: str) -> list:
     return tips
 
 
+def _short_label(bucket: str, label: str, years: set[str]) -> str:
+    """Return a month or week bucket's label: 3月 / 9月22日 in Chinese (with the year when the rows span two)."""
+    if label != bucket or not _BUCKET.match(bucket):
+        return label
+    year, month, day = bucket[:4], int(bucket[5:7]), bucket[8:]
+    if get_language() != "zh_CN":
+        return bucket if len(years) > 1 or not day else bucket[5:]
+    shown = f"{month}月{int(day)}日" if day else f"{month}月"
+    return f"{year}年{shown}" if len(years) > 1 else shown
+
+
 def _data(rows: Iterable[Mapping]) -> alt.Data:
-    return alt.Data(values=[dict(r) for r in rows])
+    rows = [dict(r) for r in rows]
+    years = {str(r.get("bucket"))[:4] for r in rows if _BUCKET.match(str(r.get("bucket")))}
+    for r in rows:
+        if "label" in r and r.get("bucket") is not None:
+            r["label"] = _short_label(str(r["bucket"]), str(r["label"]), years)
+    return alt.Data(values=rows)
 
 
 def intake_by_channel(rows: Sequence[Mapping]) -> alt.Chart:
@@ -146,7 +176,7 @@ def intake_by_channel(rows: Sequence[Mapping]) -> alt.Chart:
         .mark_bar()
         .encode(
             x=alt.X("label:N", sort=months, title=t("charts.month"), axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("sum(value):Q", title=t("charts.cases"), stack="zero"),
+            y=alt.Y("sum(value):Q", title=t("charts.cases"), stack="zero", axis=_COUNT_AXIS),
             color=alt.Color("split_label:N", scale=scale, sort=labels, title=t("charts.channel")),
             order=alt.Order("split:N"),
             tooltip=[
@@ -374,7 +404,7 @@ def mediation_agreements(rows: Sequence[Mapping], previous: Sequence[Mapping]) -
     ]
     base = alt.Chart(_data(data), width=WIDTH, height=HEIGHT).encode(x=x, tooltip=tips)
     bars = base.mark_bar(color=colour(SERIES_COLOURS, "this_year")).encode(
-        y=alt.Y("value:Q", title=t("charts.agreements"))
+        y=alt.Y("value:Q", title=t("charts.agreements"), axis=_COUNT_AXIS)
     )
     ticks = base.mark_tick(color=colour(SERIES_COLOURS, "previous_year"), thickness=3, size=30).encode(
         y=alt.Y("previous:Q")
@@ -388,7 +418,7 @@ def overdue_by_unit(rows: Sequence[Mapping], top: int = 15) -> alt.Chart:
     order = [r["unit"] for r in kept]
     base = alt.Chart(_data(kept), width=WIDTH - 120, height=max(60, 26 * len(kept))).encode(
         y=alt.Y("unit:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
-        x=alt.X("overdue:Q", title=t("charts.overdue")),
+        x=alt.X("overdue:Q", title=t("charts.overdue"), axis=_COUNT_AXIS),
         tooltip=[
             alt.Tooltip("unit:N", title=t("charts.unit")),
             alt.Tooltip("overdue:Q", title=t("charts.overdue"), format=",.0f"),
@@ -453,7 +483,7 @@ def supervision_output(counts: Mapping[str, int], labels: Mapping[str, str] | No
     scale = alt.Scale(domain=order, range=[colour(KIND_COLOURS, d["kind"]) for d in data])
     base = alt.Chart(_data(data), width=WIDTH - 120, height=max(60, 34 * len(data))).encode(
         y=alt.Y("label:N", sort=order, title=None),
-        x=alt.X("value:Q", title=t("charts.count")),
+        x=alt.X("value:Q", title=t("charts.count"), axis=_COUNT_AXIS),
         tooltip=[
             alt.Tooltip("label:N", title=t("charts.kind")),
             alt.Tooltip("value:Q", title=t("charts.count"), format=",.0f"),
