@@ -1,4 +1,4 @@
-"""The benchmarks still run: a small database through bench.generate and bench.bench_desk, and the clock bench.
+"""The benchmarks still run: a small database through bench.generate, bench.bench_desk and bench.bench_kpis, and the clock bench.
 
 They measure nothing here (timings belong to docs/benchmarks.md); they keep the commands from rotting.
 """
@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 import widgets.session
-from bench import bench_clock, bench_desk, generate
+from bench import bench_clock, bench_desk, bench_kpis, generate
 from core.platform import db
 
 pytestmark = pytest.mark.slow
@@ -56,3 +56,26 @@ def test_the_desk_bench_times_every_page_on_a_generated_database(tmp_path, capsy
     with engine.connect() as conn:  # the intake bench registered runs + 1 cases
         assert conn.execute(sa.text('SELECT count(*) FROM "case"')).scalar() == 403
     engine.dispose()
+
+
+def test_the_kpis_bench_times_the_dashboard_and_its_baselines_agree_with_core_kpis(
+    tmp_path, capsys, monkeypatch
+):
+    # the cross-check is the point here: pandas (and DuckDB where the extra `bench` is installed) compute
+    # every DOMAIN.md §8 indicator again from the tables and must find core.kpis.compute's numbers. The
+    # period ends on as_of, with cases, ratings and reviews after it that must not count.
+    monkeypatch.setattr(widgets.session, "current_user", widgets.session.current_user)
+    monkeypatch.setattr(db, "_engine", db._engine)
+    monkeypatch.setenv("PETITION_DESK_DATA", str(tmp_path))
+    url = f"sqlite:///{tmp_path / 'bench.db'}"
+    assert generate.main(["--database-url", url, "--cases", "600", "--today", "2026-11-27"]) == 0
+    period = ["--from", "2025-11-28", "--to", "2026-10-31", "--today", "2026-10-31"]
+    status = bench_kpis.main(["--database-url", url, *period, "--runs", "2", "--baseline-runs", "1"])
+    out = capsys.readouterr().out
+    assert "database: sqlite, 600 cases; period 2025-11-28..2026-10-31, as of 2026-10-31; runs: 2" in out
+    assert "MISMATCH" not in out, out
+    assert status == 0
+    assert re.search(r"cross-check: pandas( and duckdb)? equal core\.kpis\.compute on every key", out)
+    for label in ("core.kpis.compute, cold", "core.kpis.compute, warm", "pandas: read tables + compute"):
+        assert re.search(re.escape(label) + r" +median +\d+\.\d ms +max +\d+\.\d ms", out), label
+    assert re.search(r"dashboard (page script run|\(core calls\)), cold +median", out)
