@@ -16,6 +16,7 @@ class Role(StrEnum):
     MEDIATOR = "mediator"  # 调解员: his mediation cases
     SUPERVISOR = "supervisor"  # 督查
     LEADER = "leader"  # 领导: dashboards, read-only cases, 包案
+    DISPLAY = "display"  # 大屏账户: the meeting room's big screen, aggregates only (no cases, no PII)
 
 
 class User(SQLModel, table=True):

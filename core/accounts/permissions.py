@@ -11,7 +11,10 @@ from core.platform.errors import PermissionDenied
 from models import Case, CaseEvent, CaseUnit, Role, User
 
 A, R, H, M, S, L = Role.ADMIN, Role.REGISTRAR, Role.HANDLER, Role.MEDIATOR, Role.SUPERVISOR, Role.LEADER
-ALL = frozenset(Role)
+D = Role.DISPLAY
+PEOPLE = frozenset(Role) - {
+    D
+}  # every role a person signs in with; the display account sees the big screen and nothing else
 
 # action -> roles allowed. Object-level scoping (a handler only acts on his unit's cases) is in `case_in_scope`.
 PERMISSIONS: dict[str, frozenset[Role]] = {
@@ -49,16 +52,19 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "supervision.edit": frozenset({A, S}),
     "supervision.reply": frozenset({A, H}),
     # dashboards and reference data (the low-code admin: each table names its view and write actions)
-    "kpi.view": frozenset({A, S, L, H}),  # a handler sees his own unit's figures (core.kpis.effective_scope)
-    "data.view": ALL,  # open the reference-data page; each table on it checks its own view action
+    "kpi.view": frozenset({A, S, L, H, D}),  # a handler sees his own unit's figures (core.kpis.effective_scope)
+    # the meeting room's big screen (大屏): district and street aggregates
+    "kpi.big_screen": frozenset({A, L, D}),
+    "home.view": PEOPLE,  # the home page and the petitioners' status lookup inside the app
+    "data.view": PEOPLE,  # open the reference-data page; each table on it checks its own view action
     "reference.view": frozenset({A, R, H, S, L}),  # places, units, subjects, responsibility list, holidays
     "reference.edit": frozenset({A}),
     "holiday.edit": frozenset({A}),
     "setting.view": frozenset({A, S}),
     "setting.edit": frozenset({A}),
     # accounts and the audit log
-    "account.password": ALL,  # change one's own password
-    "account.language": ALL,  # choose one's own interface language
+    "account.password": PEOPLE,  # change one's own password (the display account's is the administrator's)
+    "account.language": frozenset(Role),  # the display account too: the sign-in page's choice is kept on it
     "user.manage": frozenset({A}),
     "token.manage": frozenset({A}),
     "audit.view": frozenset({A}),

@@ -21,13 +21,16 @@ from sqlmodel import Session, select
 
 from core.accounts import audit
 from core.platform import timeutil
-from models import SessionEnd, Setting, SignInMethod, User, UserSession
+from models import Role, SessionEnd, Setting, SignInMethod, User, UserSession
 
 SESSION_HOURS_KEY = "auth.session_hours"
 DEFAULT_SESSION_HOURS = 8.0
 IDLE_MINUTES_KEY = "auth.idle_minutes"
 DEFAULT_IDLE_MINUTES = 120.0
 TOUCH_EVERY = timedelta(minutes=1)
+# The meeting room's screen is watched, not used: nobody clicks it for hours, so no idle timeout ends its
+# sign-in; sign-out, an administrator, deactivation and the absolute lifetime (auth.session_hours) still do.
+IDLE_EXEMPT = frozenset({Role.DISPLAY})
 MAX_USER_AGENT = 200
 # The claims that tell one single sign-on sign-in from the next: the ID token's issue time and nonce change.
 SSO_CLAIMS = ("provider", "iss", "sub", "email", "iat", "nonce")
@@ -101,10 +104,10 @@ def open_session(
     return row, token
 
 
-def _ended_by_time(row: UserSession, now: datetime, idle: timedelta) -> SessionEnd | None:
+def _ended_by_time(row: UserSession, user: User, now: datetime, idle: timedelta) -> SessionEnd | None:
     if timeutil.to_local(row.expires_at) <= now:
         return SessionEnd.EXPIRED
-    if now - timeutil.to_local(row.last_seen_at) >= idle:
+    if user.role not in IDLE_EXEMPT and now - timeutil.to_local(row.last_seen_at) >= idle:
         return SessionEnd.IDLE
     return None
 
@@ -152,7 +155,7 @@ def resolve(session: Session, token: str | None) -> tuple[User, UserSession] | N
     if row.revoked_at is not None or not user.active:
         return None
     now = timeutil.now()
-    ended = _ended_by_time(row, now, _idle(raw))
+    ended = _ended_by_time(row, user, now, _idle(raw))
     if ended is not None:
         _mark(session, row.id, ended, now)  # so the administrator sees why it ended
         session.commit()
@@ -196,7 +199,9 @@ def end(session: Session, token: str | None, reason: SessionEnd = SessionEnd.LOG
 
 def _live(now: datetime, idle: timedelta):
     table = UserSession.__table__
-    return sa.and_(table.c.revoked_at.is_(None), table.c.expires_at > now, table.c.last_seen_at > now - idle)
+    exempt = select(User.id).where(User.role.in_([r.value for r in IDLE_EXEMPT]))
+    active = sa.or_(table.c.last_seen_at > now - idle, table.c.user_id.in_(exempt))
+    return sa.and_(table.c.revoked_at.is_(None), table.c.expires_at > now, active)
 
 
 def end_all(session: Session, user_id: int, reason: SessionEnd, *, keep_id: int | None = None) -> int:

@@ -13,7 +13,7 @@ from core.platform.errors import PermissionDenied
 from models import Case, CaseEvent, CaseUnit, Channel, Role, UnitRole, User
 from tests.factories import make_unit, make_user, unique
 
-# Letters: A admin, R registrar, H handler, M mediator, S supervisor, L leader.
+# Letters: A admin, R registrar, H handler, M mediator, S supervisor, L leader, D display (the big screen).
 EXPECTED = {
     "case.view": "ARHSL",
     "case.register": "ARL",
@@ -42,7 +42,9 @@ EXPECTED = {
     "supervision.view": "ASL",
     "supervision.edit": "AS",
     "supervision.reply": "AH",
-    "kpi.view": "AHSL",
+    "kpi.view": "AHSLD",
+    "kpi.big_screen": "ALD",
+    "home.view": "ARHMSL",
     "holiday.edit": "A",
     "setting.edit": "A",
     "setting.view": "AS",
@@ -50,7 +52,7 @@ EXPECTED = {
     "reference.view": "ARHSL",
     "reference.edit": "A",
     "account.password": "ARHMSL",
-    "account.language": "ARHMSL",
+    "account.language": "ARHMSLD",
     "user.manage": "A",
     "token.manage": "A",
     "audit.view": "A",
@@ -64,6 +66,7 @@ LETTER = {
     "M": Role.MEDIATOR,
     "S": Role.SUPERVISOR,
     "L": Role.LEADER,
+    "D": Role.DISPLAY,
 }
 
 

@@ -79,6 +79,35 @@ def test_an_idle_session_ends_after_the_idle_timeout(session, monkeypatch):
     assert _row(session).revoked_reason == "idle"
 
 
+def test_the_display_account_is_never_signed_out_for_idleness_but_still_expires(session, monkeypatch):
+    screen, clerk = make_user(session, Role.DISPLAY), make_user(session, Role.REGISTRAR)
+    start = timeutil.now()
+    cookie, other = auth.make_session_cookie(session, screen), auth.make_session_cookie(session, clerk)
+    _at(monkeypatch, start + timedelta(hours=7, minutes=59))  # nobody touched it for 479 minutes > 120
+    assert auth.user_from_cookie(session, cookie).id == screen.id
+    assert auth.user_from_cookie(session, other) is None  # the clerk's went idle
+    assert sessions.live_counts(session, [screen.id, clerk.id]) == {screen.id: 1}
+    _at(
+        monkeypatch, start + timedelta(hours=8)
+    )  # the absolute lifetime (auth.session_hours, 8) still ends it
+    assert auth.user_from_cookie(session, cookie) is None
+    assert [r.revoked_reason for r in session.exec(select(UserSession).order_by(UserSession.id))] == [
+        "expired",
+        "idle",
+    ]
+
+
+def test_an_idle_display_session_still_ends_on_sign_out_and_by_the_administrator(session, monkeypatch):
+    admin, screen = make_user(session, Role.ADMIN), make_user(session, Role.DISPLAY)
+    start = timeutil.now()
+    first, second = auth.make_session_cookie(session, screen), auth.make_session_cookie(session, screen)
+    _at(monkeypatch, start + timedelta(hours=3))
+    assert auth.sign_out(session, first).id == screen.id
+    assert auth.user_from_cookie(session, first) is None
+    assert users.end_sessions(session, admin, screen.id) == 1  # the other one, three hours without a touch
+    assert auth.user_from_cookie(session, second) is None
+
+
 def test_the_idle_timeout_is_a_setting(session, monkeypatch):
     session.merge(Setting(key=sessions.IDLE_MINUTES_KEY, value=json.dumps(30)))
     session.commit()
