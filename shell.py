@@ -13,6 +13,7 @@ from core.bootstrap import prepare_database
 from core.platform import db, timeutil
 from i18n import DEFAULT_LANGUAGE, LANGUAGES, set_language, t
 from i18n.format import fmt_date
+from models import Role
 from widgets import keyboard
 from widgets import session as session_widget
 from widgets.streamlit_text import replace_streamlit_english
@@ -29,7 +30,7 @@ class PageSpec:
     title_key: str
     icon: str
     section: str
-    permission: str | None  # None: every signed-in user
+    permission: str | None  # None: every signed-in user; a public page's applies to signed-in users only
     default: bool = False
     hidden: bool = False  # reachable by URL and links, not listed in the sidebar (e.g. case?id=N)
     badge: str | None = None  # a function of the page module, (user) -> int, whose count follows the title
@@ -37,7 +38,7 @@ class PageSpec:
 
 
 PAGES: list[PageSpec] = [
-    PageSpec("home", "home", "nav.home", ":material/home:", "nav.section_desk", None, default=True),
+    PageSpec("home", "home", "nav.home", ":material/home:", "nav.section_desk", "home.view", default=True),
     PageSpec(
         "todo",
         "todo",
@@ -70,10 +71,26 @@ PAGES: list[PageSpec] = [
         "nav.section_leaders",
         "reception.view",
     ),
+    # the meeting room's screen: the display account's only page (its default), a leader's from his sidebar
+    PageSpec(
+        "big_screen",
+        "big_screen",
+        "bigscreen.page",
+        ":material/tv:",
+        "nav.section_leaders",
+        "kpi.big_screen",
+    ),
     PageSpec("admin", "admin", "lowcode.page.title", ":material/database:", "nav.section_admin", "data.view"),
     PageSpec("users", "users", "auth.page_users", ":material/group:", "nav.section_admin", "user.manage"),
     PageSpec("audit", "audit", "auth.page_audit", ":material/fact_check:", "nav.section_admin", "audit.view"),
-    PageSpec("account", "account", "auth.page_account", ":material/person:", "auth.section_account", None),
+    PageSpec(
+        "account",
+        "account",
+        "auth.page_account",
+        ":material/person:",
+        "auth.section_account",
+        "account.password",
+    ),
     # the petitioner's status lookup, open to anyone; the sign-in (or first-run setup) page for visitors
     PageSpec(
         "self_service",
@@ -81,7 +98,7 @@ PAGES: list[PageSpec] = [
         "casefile.page_query",
         ":material/search:",
         "nav.section_desk",
-        None,
+        "home.view",  # what a signed-in user needs to see it listed; a visitor sees it anyway
         audience="public",
     ),
     PageSpec(
@@ -220,6 +237,9 @@ def main() -> None:
     replace_streamlit_english()
     keyboard.install()
     _check_specs()
+    if user is not None and Role(user.role) == Role.DISPLAY:  # the big screen alone, no sidebar to open
+        _run(st.navigation(build_pages(user), position="hidden"))
+        return
     _reference_date_notice()
     if user is None:
         pages = [page for section in build_pages(None).values() for page in section]

@@ -86,7 +86,7 @@ def _mediator(home: Home, day, cal) -> None:
 
 
 def render() -> None:
-    user = require_page(None)
+    user = require_page("home.view")
     st.title(t("home.title", office=get_settings().office_name))
     st.caption(t("home.welcome_role", name=user.display_name, role=t(f"enum.role.{user.role}")))
     day = today()

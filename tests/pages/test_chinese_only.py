@@ -62,6 +62,7 @@ def district(session):
         Role.MEDIATOR: make_user(session, Role.MEDIATOR, name="苏调解"),
         Role.SUPERVISOR: make_user(session, Role.SUPERVISOR, name="董督查"),
         Role.LEADER: make_user(session, Role.LEADER, name="金领导"),
+        Role.DISPLAY: make_user(session, Role.DISPLAY, name="会议室大屏"),
     }
     mediator = Mediator(name="苏调解", user_id=users[Role.MEDIATOR].id)
     session.add(mediator)

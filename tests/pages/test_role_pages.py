@@ -28,6 +28,7 @@ EXPECTED_PAGES = {
         "cases",
         "case",
         "reception",
+        "big_screen",
         "admin",
         "users",
         "audit",
@@ -38,7 +39,19 @@ EXPECTED_PAGES = {
     Role.HANDLER: ["home", "todo", "cases", "case", "admin", "account", "query"],
     Role.MEDIATOR: ["home", "admin", "account", "query"],
     Role.SUPERVISOR: ["home", "todo", "cases", "case", "reception", "admin", "account", "query"],
-    Role.LEADER: ["home", "todo", "intake", "cases", "case", "reception", "admin", "account", "query"],
+    Role.LEADER: [
+        "home",
+        "todo",
+        "intake",
+        "cases",
+        "case",
+        "reception",
+        "big_screen",
+        "admin",
+        "account",
+        "query",
+    ],
+    Role.DISPLAY: ["big_screen"],  # the meeting room's screen: nothing else, not even the home page
 }
 
 
