@@ -12,9 +12,8 @@ from models import Case, CaseEvent, CaseUnit, Role, User
 
 A, R, H, M, S, L = Role.ADMIN, Role.REGISTRAR, Role.HANDLER, Role.MEDIATOR, Role.SUPERVISOR, Role.LEADER
 D = Role.DISPLAY
-PEOPLE = frozenset(Role) - {
-    D
-}  # every role a person signs in with; the display account sees the big screen and nothing else
+# every role a person signs in with; the display account sees the big screen and nothing else
+PEOPLE = frozenset(Role) - {D}
 
 # action -> roles allowed. Object-level scoping (a handler only acts on his unit's cases) is in `case_in_scope`.
 PERMISSIONS: dict[str, frozenset[Role]] = {
@@ -52,7 +51,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "supervision.edit": frozenset({A, S}),
     "supervision.reply": frozenset({A, H}),
     # dashboards and reference data (the low-code admin: each table names its view and write actions)
-    "kpi.view": frozenset({A, S, L, H, D}),  # a handler sees his own unit's figures (core.kpis.effective_scope)
+    "kpi.view": frozenset(
+        {A, S, L, H, D}
+    ),  # a handler sees his own unit's figures (core.kpis.effective_scope)
     # the meeting room's big screen (大屏): district and street aggregates
     "kpi.big_screen": frozenset({A, L, D}),
     "home.view": PEOPLE,  # the home page and the petitioners' status lookup inside the app
