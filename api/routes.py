@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from api import auth, cases
+from api import auth, cases, kpis
 from api.health import healthz
 
 
 def routes() -> list[BaseRoute]:
     """Return the app's HTTP routes: /healthz, /auth/*, /api/v1/*."""
-    return [Route("/healthz", healthz, methods=["GET"]), *auth.routes(), *cases.routes()]
+    return [Route("/healthz", healthz, methods=["GET"]), *auth.routes(), *cases.routes(), *kpis.routes()]

@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from core import kpis
 from core.bootstrap import prepare_database, seed_reference
 from core.platform import db as core_db
 from core.platform.timeutil import REFERENCE_DATE_ENV
@@ -109,6 +110,7 @@ def engine(migrated_engine) -> sa.Engine:
     """A migrated database with reference data only, made the process engine for the test."""
     _clean(migrated_engine)
     seed_reference(migrated_engine)
+    kpis.clear_cache()  # a test's rows may be written without the audit event that tells the cache
     core_db.set_engine(migrated_engine)
     yield migrated_engine
     core_db.set_engine(None)

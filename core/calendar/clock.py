@@ -261,9 +261,20 @@ def _stage_deadlines_of(case, cal: Calendar, limits: Mapping[str, StageLimit]) -
     )
 
 
+def _kept(stage: str | None, old: tuple, new: tuple) -> tuple:
+    """The kept deadlines after a refresh: only the running stage's moves (an ended stage's is history)."""
+    acceptance, reply = old
+    if stage == Stage.ACCEPTANCE:
+        acceptance = new[0]
+    elif stage == HANDLING:
+        reply = new[1]
+    return acceptance, reply
+
+
 def refresh_case(case, cal: Calendar, limits: Mapping[str, StageLimit]) -> None:
-    """Set case.due_on and case.due_provisional from the current stage, and the kept stage deadlines."""
-    acceptance, reply = _stage_deadlines_of(case, cal, limits)
+    """Set case.due_on and case.due_provisional from the current stage, and that stage's kept deadline."""
+    old = (case.acceptance_due_on, case.reply_due_on)
+    acceptance, reply = _kept(case.stage, old, _stage_deadlines_of(case, cal, limits))
     if case.acceptance_due_on != acceptance:
         case.acceptance_due_on = acceptance
     if case.reply_due_on != reply:
@@ -379,8 +390,10 @@ _UPDATE = (
 )
 
 
-def recompute_open_cases(session: Session, batch_size: int = 5000) -> int:
-    """Refresh due_on/due_provisional of every case in a stage; return how many changed (no commit)."""
+def recompute_open_cases(session: Session, batch_size: int = 5000, *, ended_stages: bool = False) -> int:
+    """Refresh due_on/due_provisional and the running stage's kept deadline of every case in a stage, and with
+    `ended_stages` (a holiday edit: the calendar was wrong) the kept deadlines of ended stages too; return how
+    many cases changed (no commit). A limit change leaves ended stages alone: they ran under the old limit."""
     session.flush()
     cal, limits = load_calendar(session), load_limits(session)
     changed: set[int] = set()
@@ -400,7 +413,7 @@ def recompute_open_cases(session: Session, batch_size: int = 5000) -> int:
         if len(rows) < batch_size:
             break
         last_id = rows[-1][0]
-    changed |= _stage_deadlines_pass(session, cal, limits, batch_size)
+    changed |= _stage_deadlines_pass(session, cal, limits, batch_size, current_only=not ended_stages)
     _expire_cases(session, changed)
     return len(changed)
 
@@ -427,15 +440,20 @@ _DEADLINE_UPDATE = (
 def recompute_stage_deadlines(session: Session, batch_size: int = 5000) -> int:
     """Refresh the kept acceptance and reply deadlines of every case, ended ones too; return how many changed."""
     session.flush()
-    changed = _stage_deadlines_pass(session, load_calendar(session), load_limits(session), batch_size)
+    cal, limits = load_calendar(session), load_limits(session)
+    changed = _stage_deadlines_pass(session, cal, limits, batch_size, current_only=False)
     _expire_cases(session, changed)
     return len(changed)
 
 
-def _stage_deadlines_pass(session: Session, cal: Calendar, limits, batch_size: int) -> set[int]:
+def _stage_deadlines_pass(
+    session: Session, cal: Calendar, limits, batch_size: int, *, current_only: bool
+) -> set[int]:
     changed: set[int] = set()
     last_id = 0
     started = sa.or_(Case.unit_received_on.is_not(None), Case.accepted_on.is_not(None))
+    if current_only:
+        started = Case.stage.in_([Stage.ACCEPTANCE, HANDLING])
     while True:
         stmt = sa.select(*_DEADLINE_COLUMNS).where(started, Case.id > last_id).order_by(Case.id)
         rows = session.execute(stmt.limit(batch_size)).all()
@@ -452,6 +470,8 @@ def _stage_deadlines_pass(session: Session, cal: Calendar, limits, batch_size: i
                 paused_days=row.paused_days,
                 paused_since=row.paused_since,
             )
+            if current_only:
+                new = _kept(row.stage, (row.acceptance_due_on, row.reply_due_on), new)
             if new != (row.acceptance_due_on, row.reply_due_on):
                 updates.append({"b_id": row.id, "b_acceptance": new[0], "b_reply": new[1]})
         if updates:

@@ -147,7 +147,7 @@ def _finish(
     """Recompute open deadlines, append the audit event and commit, all in one transaction; return how many moved."""
     session.flush()
     clock.invalidate_cache()
-    moved = clock.recompute_open_cases(session)
+    moved = clock.recompute_open_cases(session, ended_stages=True)
     after = {**(after or {}), "cases_recomputed": moved}
     audit.record(
         session, actor, action, object_type="holiday", object_id=object_id, before=before, after=after
@@ -311,7 +311,7 @@ def _recompute(session: Session, _actor: User | None, change: rules.Change) -> d
         session.execute(sa.update(Holiday).where(Holiday.day.in_(days)).values(source=HolidaySource.ADMIN))
     clock.invalidate_cache()
     try:
-        return {"cases_recomputed": clock.recompute_open_cases(session)}
+        return {"cases_recomputed": clock.recompute_open_cases(session, ended_stages=True)}
     finally:
         clock.invalidate_cache()  # the recompute cached the uncommitted table
 

@@ -484,9 +484,15 @@ _cache: OrderedDict = OrderedDict()
 _lock = threading.Lock()
 
 
-def generation(session: Session) -> int:
-    """Return a number every write changes: the newest audit event (each write records one, same commit)."""
-    return int(session.execute(sa.select(sa.func.max(CaseEvent.id))).scalar() or 0)
+def generation(session: Session) -> tuple:
+    """Return what every write changes: the newest audit event (each write records one, in its commit).
+
+    Its time as well as its id, so a database started afresh under the same address is not taken for the old.
+    """
+    row = session.execute(
+        sa.select(CaseEvent.id, CaseEvent.at).order_by(CaseEvent.id.desc()).limit(1)
+    ).first()
+    return (row[0], str(row[1])) if row else (0, "")
 
 
 def _cached(key: tuple, make: Callable[[], object]):
