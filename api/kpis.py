@@ -47,7 +47,10 @@ class KpiQuery(pydantic.BaseModel):
 def _scope(session, query: KpiQuery) -> kpis.Scope:
     errors = Errors()
     ids = {}
-    for name, model, code in (("street_code", Street, query.street_code), ("unit_code", Unit, query.unit_code)):
+    for name, model, code in (
+        ("street_code", Street, query.street_code),
+        ("unit_code", Unit, query.unit_code),
+    ):
         if code:
             ids[name] = session.execute(sa.select(model.id).where(model.code == code)).scalar()
             if ids[name] is None:
