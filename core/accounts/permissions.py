@@ -56,6 +56,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     ),  # a handler sees his own unit's figures (core.kpis.effective_scope)
     # the meeting room's big screen (大屏): district and street aggregates
     "kpi.big_screen": frozenset({A, L, D}),
+    "briefing.view": frozenset({A, S, L}),  # the weekly briefing and the annual report (每周通报, 第41条)
     "home.view": PEOPLE,  # the home page and the petitioners' status lookup inside the app
     "data.view": PEOPLE,  # open the reference-data page; each table on it checks its own view action
     "reference.view": frozenset({A, R, H, S, L}),  # places, units, subjects, responsibility list, holidays

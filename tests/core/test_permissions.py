@@ -45,6 +45,7 @@ EXPECTED = {
     "kpi.view": "AHSLD",
     "kpi.big_screen": "ALD",
     "home.view": "ARHMSL",
+    "briefing.view": "ASL",
     "holiday.edit": "A",
     "setting.edit": "A",
     "setting.view": "AS",

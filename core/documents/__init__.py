@@ -1,0 +1,1 @@
+"""The documents wing: .docx rendering of the standard documents and briefings (docxtpl templates)."""
