@@ -36,6 +36,7 @@ TREND_WEEKS = 8  # the weekly chart of intake looks this far back
 CHART_WIDTH_MM = 150
 TEXT_WIDTH_MM = 156  # A4 less the 28 and 26 mm margins
 FIGURE_COLUMNS = {"weekly": (1.7, 0.9, 0.9, 1.4, 0.9, 1.4), "annual": (2.0, 1.0, 1.0, 1.3)}
+SUBJECT_COLUMNS = (1.8, 0.8, 0.8, 1.5, 1.1, 1.0)  # subject, this year, last year, change, rates
 CASE_COLUMNS = (1.6, 2.6, 2.0, 1.3, 1.5, 1.6)  # number, title, unit, street, due, note
 
 
@@ -80,7 +81,7 @@ class Report:
     hot_subjects: list[Hot]
     hot_streets: list[Hot]
     by_subject: list[dict] = field(default_factory=list)  # annual: one row per subject
-    charts: list[tuple[str, object]] = field(default_factory=list)  # (caption, Altair chart)
+    charts: list = field(default_factory=list)  # Altair charts of core.kpis.charts, each titled
 
 
 # --- periods -------------------------------------------------------------------------------------------
@@ -285,44 +286,32 @@ def annual_report_data(session: Session, user: User, year: int) -> Report:
 # --- charts ----------------------------------------------------------------------------------------------
 
 
-def _weekly_charts(session: Session, user: User, report: Report) -> list[tuple[str, object]]:
+def _weekly_charts(session: Session, user: User, report: Report) -> list:
+    """Intake by channel and hot subjects over the last TREND_WEEKS weeks, and the overdue league table."""
     from core.kpis import charts
 
     p = report.period
     trend = _period(p.start - timedelta(days=7 * (TREND_WEEKS - 1)), p.end, p.as_of)
     return [
-        (
-            t("briefing.chart.intake_weeks", n=TREND_WEEKS),
-            charts.intake_by_week(kpis.series(session, user, "intake", trend, by="week")),
-        ),
-        (
-            t("briefing.chart.subjects"),
-            charts.hot_subjects(kpis.series(session, user, "intake", p, by="subject")),
-        ),
-        (
-            t("briefing.chart.overdue_units"),
-            charts.overdue_league(kpis.overdue_by_unit(session, user, report.taken_on)),
-        ),
+        charts.intake_by_channel(kpis.series(session, user, "intake", trend, by="week", split="channel")),
+        charts.hot_subjects(kpis.series(session, user, "intake", trend, by="week", split="subject")),
+        charts.overdue_by_unit(kpis.overdue_by_unit(session, user, report.taken_on)),
     ]
 
 
-def _annual_charts(session: Session, user: User, report: Report) -> list[tuple[str, object]]:
+def _annual_charts(session: Session, user: User, report: Report) -> list:
+    """Intake by channel, hot subjects and one-time resolution month by month, and the overdue league table."""
     from core.kpis import charts
 
     p = report.period
     return [
-        (
-            t("briefing.chart.intake_months"),
-            charts.intake_by_week(kpis.series(session, user, "intake", p, by="month")),
+        charts.intake_by_channel(kpis.series(session, user, "intake", p, by="month", split="channel")),
+        charts.hot_subjects(kpis.series(session, user, "intake", p, by="month", split="subject")),
+        charts.one_time_resolution(
+            kpis.series(session, user, "one_time_resolution_rate", p, by="month"),
+            kpis.TARGETS["one_time_resolution_rate"],
         ),
-        (
-            t("briefing.chart.subjects_year"),
-            charts.hot_subjects(kpis.series(session, user, "intake", p, by="subject")),
-        ),
-        (
-            t("briefing.chart.overdue_units"),
-            charts.overdue_league(kpis.overdue_by_unit(session, user, report.taken_on)),
-        ),
+        charts.overdue_by_unit(kpis.overdue_by_unit(session, user, report.taken_on)),
     ]
 
 
@@ -432,17 +421,25 @@ def _sections(tpl, report: Report, images: list[tuple[str, bytes]] | None) -> li
     from docx.shared import Mm
     from docxtpl import InlineImage
 
-    def section(heading: str, lines: list[str], table=None, charts=()) -> dict:
-        return {"heading": heading, "lines": lines, "table": table, "charts": list(charts)}
+    def section(heading: str, lines: list[str], table=None, charts=(), new_page=False) -> dict:
+        return {
+            "heading": heading,
+            "lines": lines,
+            "table": table,
+            "charts": list(charts),
+            "new_page": new_page,
+        }
 
     if images is None:
-        chart_section = section(t("briefing.section.charts"), [t("briefing.no_cjk_font")])
+        chart_section = section(
+            t("briefing.section.charts"), [t("briefing.no_cjk_font")]
+        )  # no page of its own
     else:
         charts = [
             {"image": InlineImage(tpl, io.BytesIO(png), width=Mm(CHART_WIDTH_MM)), "caption": cap}
             for cap, png in images
         ]
-        chart_section = section(t("briefing.section.charts"), [], None, charts)
+        chart_section = section(t("briefing.section.charts"), [], None, charts, new_page=True)
     taken = fmt_date(report.taken_on)
     out = [
         section(
@@ -483,7 +480,7 @@ def _sections(tpl, report: Report, images: list[tuple[str, bytes]] | None) -> li
             section(
                 t("briefing.section.by_subject"),
                 [] if report.by_subject else [t("briefing.none")],
-                _table(tpl, *_subject_rows(report)) if report.by_subject else None,
+                _table(tpl, *_subject_rows(report), SUBJECT_COLUMNS) if report.by_subject else None,
             ),
         )
     for n, s in enumerate(out):
@@ -500,7 +497,9 @@ def render_images(report: Report) -> list[tuple[str, bytes]] | None:
     """Return the report's charts as (caption, PNG), or None when no CJK font is there to draw them."""
     if chart_images.cjk_font_dir() is None:
         return None
-    return [(caption, chart_images.to_png(chart)) for caption, chart in report.charts]
+    return [
+        (t("briefing.chart.caption", n=n), chart_images.to_png(c)) for n, c in enumerate(report.charts, 1)
+    ]
 
 
 def _number(report: Report) -> str:

@@ -13,7 +13,7 @@ from core.documents import briefing, chart_images
 from core.platform.errors import PermissionDenied
 from core.platform.timeutil import REFERENCE_DATE_ENV
 from i18n import label
-from models import Role
+from models import Channel, Role
 from tests.factories import act, inputs, make_unit, make_user, register
 
 TODAY = date(2025, 3, 12)  # a Wednesday: the last full week is 3–9 March 2025
@@ -27,7 +27,8 @@ def office(session, monkeypatch):
     this week: 3 (3, 5 and 9 March; 10 March is the next week) · the week before (24 Feb–2 Mar): 2 ·
     the same week of 2024: 1 (withdrawn, so it is on no list) · overdue on 12 March: the case assigned on
     7 January (acceptance due 22 January, 49 days) and the one assigned on 20 February (due 7 March, 5 days) ·
-    supervised: the case of 9 March, urged · leaders' attention: the 49-day case and the 包案 of 5 March.
+    supervised: the case of 9 March, urged · leaders' attention: the 49-day case, the 包案 of 5 March and the
+    group of 8 of 10 March (by deadline) · acceptance due in the week: the case assigned on 20 February, late.
     """
     monkeypatch.setenv(REFERENCE_DATE_ENV, TODAY.isoformat())
     admin = make_user(session, Role.ADMIN)
@@ -46,7 +47,7 @@ def office(session, monkeypatch):
     act(session, leader, charged, "take_charge")
     urged = case(date(2025, 3, 9), title="工地夜间施工噪声扰民", subject="environment")
     act(session, supervisor, urged, "urge", note="请加快办理")
-    case(date(2025, 3, 10))
+    group = case(date(2025, 3, 10), title="集体反映拆迁补偿", channel=Channel.LETTER, group_size=8)
     case(date(2025, 2, 26))
     case(date(2025, 3, 2), subject="environment")
     last_year = case(date(2024, 3, 5))
@@ -63,6 +64,7 @@ def office(session, monkeypatch):
         "urged": urged,
         "long": long_overdue,
         "short": short_overdue,
+        "group": group,
     }
 
 
@@ -78,11 +80,12 @@ def test_the_weekly_briefing_reads_the_week_in_chinese_with_its_charts(session, 
     assert "2025年第10期" in text  # ISO week 10
     assert "统计期间：2025年3月3日至2025年3月9日，指标数据截至2025年3月9日。" in text
     assert "本周登记信访事项3件，环比+1（+50.0%），同比+2（+200.0%）。" in text
-    assert len(doc.inline_shapes) == 3  # intake by week, hot subjects, overdue by unit
+    assert len(doc.inline_shapes) == 3  # intake by channel and hot subjects over 8 weeks, overdue by unit
     assert "未安装中文字体" not in text
     figures = [[c.text for c in row.cells] for row in doc.tables[0].rows]
     assert figures[0] == ["指标", "本周", "上周", "变化", "去年同期", "变化"]
     assert figures[1] == ["登记量", "3", "2", "+1（+50.0%）", "1", "+2（+200.0%）"]
+    assert figures[2] == ["及时受理率", "0.0%", "—", "—", "—", "—"]  # the one due in the week was not decided
     assert len(figures) == 1 + 12  # every indicator of DOMAIN.md §8
 
 
@@ -100,6 +103,7 @@ def test_the_briefing_lists_overdue_supervised_and_leaders_cases(session, office
     assert [(r[0], r[5]) for r in attention[1:]] == [
         (office["long"].number, "逾期49天"),
         (office["charged"].number, "王领导包案"),
+        (office["group"].number, "群体访8人"),
     ]
 
 
@@ -111,6 +115,9 @@ def test_the_xlsx_holds_the_figures_worked_out_by_hand(session, office):
     intake = next(r for r in figures if r[0] == "intake")
     assert intake == ("intake", "登记量", 3, 3, None, 2, 1)
     assert [r[0] for r in figures[1:]][:2] == ["intake", "ontime_acceptance_rate"]
+    assert figures[2] == ("ontime_acceptance_rate", "及时受理率", 0, 0, 1, None, None)
+    repeats = next(r for r in figures if r[0] == "repeat_rate")
+    assert repeats == ("repeat_rate", "重复信访率", 0, 0, 3, 0, 0)  # no repeats among 3, 2 and 1 cases
     assert len(figures) == 13
     overdue = _rows(book, "逾期案件")
     assert [(r[0], r[4].date(), r[5]) for r in overdue[1:]] == [
@@ -142,7 +149,7 @@ def test_the_annual_report_gives_the_year_by_subject_area(session, office):
     assert "三、按事项类别统计（第41条）" in text
     # 2025 so far: 3 + 1 (10 March) + 2 + the two overdue ones = 8; 2024: the one of 5 March
     assert "全年登记信访事项8件，同比+7（+700.0%）。" in text
-    assert len(doc.inline_shapes) == 3
+    assert len(doc.inline_shapes) == 4  # intake by channel, hot subjects, one-time resolution, overdue
     book = load_workbook(io.BytesIO(xlsx))
     assert _rows(book, "指标")[0] == ("指标代码", "指标", "数值", "分子", "分母", "去年同期")
     subjects = {r[0]: r[1:4] for r in _rows(book, "按事项类别")[1:]}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
@@ -58,6 +58,10 @@ def build() -> None:
     _para(doc, "{{ issuer }}　{{ issued_on }}", size=14, center=True)
     _para(doc, "{{ period_line }}", size=12, after=12)
     _para(doc, "{%p for s in sections %}")
+    _para(doc, "{%p if s.new_page %}")
+    brk = _para(doc, "", size=2, after=0)  # a page break; what is left of its line is 2 pt high
+    brk.runs[0].add_break(WD_BREAK.PAGE)
+    _para(doc, "{%p endif %}")
     _para(
         doc, "{{ s.heading }}", font=SANS, size=16, bold=True, after=4
     ).paragraph_format.keep_with_next = True
