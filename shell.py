@@ -224,6 +224,19 @@ def build_pages(user) -> dict[str, list]:
     return sections
 
 
+def _display_navigation(user):
+    """Return the display account's navigation: its screen at the root and at its own address.
+
+    Streamlit serves the default page at the root only, so a meeting room's bookmark of /big_screen would
+    open on "page not found"; a hidden root page running the same screen keeps both addresses working.
+    """
+    pages = [page for section in build_pages(user).values() for page in section]
+    spec = visible_pages(user)[0]
+    module = importlib.import_module(f"pages.{spec.module}")
+    root = st.Page(module.render, title=t(spec.title_key), icon=spec.icon, url_path="screen", default=True)
+    return st.navigation([root, *pages], position="hidden")
+
+
 def _reference_date_notice() -> None:
     """Say on every screen that "today" is pinned (a demo or test run), so a pin is never silent."""
     pinned = timeutil.reference_date()
@@ -246,7 +259,7 @@ def main() -> None:
     keyboard.install()
     _check_specs()
     if user is not None and Role(user.role) == Role.DISPLAY:  # the big screen alone, no sidebar to open
-        _run(st.navigation(build_pages(user), position="hidden"))
+        _run(_display_navigation(user))
         return
     _reference_date_notice()
     if user is None:

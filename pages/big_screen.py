@@ -83,6 +83,18 @@ def _tiles(board: Board) -> None:
     )
 
 
+def _strip(db_session, user, period: kpis.Period, streets, now: int) -> list[tuple[str, str, bool, bool]]:
+    """Return every street's one-time resolution (one grouped query), the street shown above marked."""
+    rows = kpis.series(db_session, user, TARGET_KEY, period, by="street")
+    values = {row["bucket"]: row["value"] for row in rows}  # a street's bucket is its id
+    target = kpis.TARGETS[TARGET_KEY]
+    items = []
+    for i, street in enumerate(streets):
+        value = values.get(str(street.id))
+        items.append((street.name, _shown(TARGET_KEY, value), value is not None and value < target, i == now))
+    return items
+
+
 def _step() -> int:
     step = st.session_state.get(STEP_KEY, -1) + 1
     st.session_state[STEP_KEY] = step
@@ -91,9 +103,8 @@ def _step() -> int:
 
 @st.fragment(run_every=ROTATE_EVERY)
 def _screen() -> None:
-    user = (
-        session.current_user()
-    )  # read again on every refresh: a sign-out or an ended session ends the board
+    # read again on every refresh: a sign-out or an ended session anywhere ends the board here
+    user = session.current_user()
     if user is None or not permissions.allowed(user, "kpi.big_screen"):
         st.rerun(scope="app")
     day = timeutil.today()
@@ -103,6 +114,7 @@ def _screen() -> None:
         district = _board(db_session, user, period, kpis.Scope())
         n = _step() % len(streets) if streets else 0
         local = _board(db_session, user, period, kpis.Scope(street_id=streets[n].id)) if streets else None
+        strip = _strip(db_session, user, period, streets, n)
     st.title(t("bigscreen.title", office=get_settings().office_name))
     ends = min(period.end, day)
     st.caption(t("bigscreen.period", start=fmt_date(period.start), end=fmt_date(ends)))
@@ -114,6 +126,9 @@ def _screen() -> None:
     with st.container(key="pd_street"):
         st.header(t("bigscreen.street", name=streets[n].name, n=n + 1, total=len(streets)))
         _tiles(local)
+    target = kpis.format_value(TARGET_KEY, kpis.TARGETS[TARGET_KEY])
+    st.subheader(t("bigscreen.strip", target=target))
+    big_screen.strip(strip)
     upcoming = streets[(n + 1) % len(streets)].name
     seconds = int(ROTATE_EVERY.total_seconds())
     updated = t("bigscreen.updated", time=f"{timeutil.now_local():%H:%M}")

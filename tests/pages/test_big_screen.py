@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
+from streamlit.testing.v1 import AppTest
 
 import shell
 from api.routes import routes
@@ -91,7 +92,11 @@ def _headers(at) -> list[str]:
 
 
 def _tiles(at) -> list[tuple[str, str]]:
-    return [(m.label, m.value) for m in at.metric]
+    return [(m.label, m.value) for m in at.metric][:12]  # the district's six, then the street's six
+
+
+def _strip(at) -> list[tuple[str, str]]:
+    return [(m.label, m.value) for m in at.metric][12:]
 
 
 def test_the_big_screen_shows_the_district_then_each_street_in_turn(session, monkeypatch, today, streets):
@@ -113,6 +118,7 @@ def test_the_big_screen_shows_the_district_then_each_street_in_turn(session, mon
         "2",
     )  # 2026's cases: all three, then 华新街's two
     assert at.metric[0].delta == "上年同期 1"  # 2025 to 09-28: the case of 2025-04-01
+    assert _strip(at) == [("华新街街道", "—"), ("观音桥街道", "—")]  # no first petition closed yet
     at.run()
     assert _headers(at) == ["全区", "观音桥街道（2/2）"]
     assert _tiles(at)[6] == ("登记量", "1")
@@ -138,6 +144,9 @@ def test_the_tiles_read_each_figure_against_its_target_or_last_year(session, mon
         {"unit_id": 2, "unit": "x", "overdue": 3, "open": 3},
     ]
     monkeypatch.setattr(kpis, "overdue_by_unit", lambda s, u, as_of, scope: units)
+    huaxin, guanyin = streets
+    by_street = [{"bucket": str(huaxin.id), "value": 0.94}, {"bucket": str(guanyin.id), "value": 0.9375}]
+    monkeypatch.setattr(kpis, "series", lambda s, u, key, period, by: by_street)
     at = open_page(monkeypatch, "big_screen", f.make_user(session, Role.LEADER))
     shown = [(m.label, m.value, m.delta) for m in at.metric[:6]]
     assert shown == [
@@ -148,6 +157,15 @@ def test_the_tiles_read_each_figure_against_its_target_or_last_year(session, mon
         ("满意率", "90.0%", ""),
         ("超期件", "7", "截至今日"),  # 4 + 3 over the units
     ]
+    assert _strip(at) == [("华新街街道", "94.0%"), ("观音桥街道", "93.8%")]
+    assert "各街道/镇一次性化解率（目标 94.0%，低于目标标红）" in [h.value for h in at.subheader]
+    from pages import big_screen
+
+    items = big_screen._strip(None, None, kpis.Period.year_of(TODAY), places.streets(session), 1)
+    assert items == [
+        ("华新街街道", "94.0%", False, False),
+        ("观音桥街道", "93.8%", True, True),
+    ]  # 93.75 % < 94 %
     assert any("返回工作台" in m.value for m in at.markdown)  # a leader came from his sidebar: a way back
 
 
@@ -166,3 +184,14 @@ def test_the_administrator_creates_a_display_account_on_the_users_screen(session
     made = auth.authenticate(session, "meeting.screen", "river2025stone", None)
     assert (made.display_name, made.role) == ("三楼会议室大屏", Role.DISPLAY)
     assert [spec.url_path for spec in shell.visible_pages(made)] == ["big_screen"]
+
+
+def test_the_whole_app_gives_the_display_account_its_screen_and_no_sidebar(
+    session, monkeypatch, today, streets
+):
+    display = f.make_user(session, Role.DISPLAY)
+    monkeypatch.setattr("widgets.session.current_user", lambda: display)
+    at = AppTest.from_file(str(shell.__file__), default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert _headers(at) == ["全区", "华新街街道（1/2）"]
+    assert not at.sidebar.children  # no language switch, no sign-out button, no page list to open
