@@ -1,5 +1,7 @@
 """The big screen's look: full screen, dark, large numerals (UX.md: 48 px or more, readable across a room).
 
+Sizes are set for 1920 px wide and shrink with the window (a leader's 1440 px laptop), never above them.
+
 One style sheet hides Streamlit's chrome (header, toolbar, sidebar and its handle, the running man) and turns
 st.metric into tiles; `tile` draws one indicator so the page only says which figure goes where.
 """
@@ -38,25 +40,25 @@ STYLE = f"""
 .stApp [data-testid="stCaptionContainer"], .stApp [data-testid="stCaptionContainer"] p {{
   color: {MUTED}; font-size: 22px; }}
 [data-testid="stMetric"] {{ background: #121c30; border: 2px solid {FRAME}; border-radius: 14px;
-  padding: 16px 22px 18px 22px; min-height: 262px; }}
+  padding: 16px 22px 18px 22px; min-height: clamp(150px, 13.6vw, 262px); }}
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {{ white-space: normal !important;
   overflow: visible !important; text-overflow: clip !important; }}
-[data-testid="stMetricLabel"] p {{ color: {MUTED}; font-size: 28px !important; font-weight: 600; line-height: 1.2; }}
-[data-testid="stMetricValue"] {{ color: {INK}; font-size: 70px !important; font-weight: 700; line-height: 1.15; }}
-.st-key-pd_street [data-testid="stMetricValue"] {{ font-size: 62px !important; }}
-.st-key-pd_street [data-testid="stMetric"] {{ min-height: 246px; }}
+[data-testid="stMetricLabel"] p {{ color: {MUTED}; font-size: clamp(16px, 1.46vw, 28px) !important; font-weight: 600; line-height: 1.2; }}
+[data-testid="stMetricValue"] {{ color: {INK}; font-size: clamp(36px, 3.65vw, 70px) !important; font-weight: 700; line-height: 1.15; }}
+.st-key-pd_street [data-testid="stMetricValue"] {{ font-size: clamp(32px, 3.23vw, 62px) !important; }}
+.st-key-pd_street [data-testid="stMetric"] {{ min-height: clamp(140px, 12.8vw, 246px); }}
 div:has(> [data-testid="stMetricDelta"]) {{ flex-wrap: wrap; gap: 2px 10px; }}
 [data-testid="stMetricDelta"] {{ background: transparent !important; color: {MUTED} !important; padding: 0 !important; }}
 [data-testid="stMetricDelta"]:has([data-testid="stMetricDeltaIcon-Up"]) {{ color: {GOOD} !important; }}
 [data-testid="stMetricDelta"]:has([data-testid="stMetricDeltaIcon-Down"]) {{ color: {BAD} !important; }}
-[data-testid="stMetricDelta"] p {{ font-size: 28px !important; font-weight: 600; }}
+[data-testid="stMetricDelta"] p {{ font-size: clamp(16px, 1.46vw, 28px) !important; font-weight: 600; }}
 [data-testid="stMetricDelta"] svg {{ width: 28px; height: 28px; }}
 [data-testid="stMetricDeltaDescription"] {{ flex-basis: 100%; overflow: visible; }}
-[data-testid="stMetricDeltaDescription"] p {{ color: {MUTED}; font-size: 24px !important; white-space: normal; }}
+[data-testid="stMetricDeltaDescription"] p {{ color: {MUTED}; font-size: clamp(14px, 1.25vw, 24px) !important; white-space: normal; }}
 .stApp h3 {{ color: {MUTED}; font-size: 28px; font-weight: 600; padding: 0.75rem 0 0 0; }}
 [class*="st-key-pd_strip_"] [data-testid="stMetric"] {{ min-height: 0; padding: 10px 10px; border-radius: 10px; }}
-[class*="st-key-pd_strip_"] [data-testid="stMetricLabel"] p {{ font-size: 22px !important; }}
-[class*="st-key-pd_strip_"] [data-testid="stMetricValue"] {{ font-size: 34px !important; }}
+[class*="st-key-pd_strip_"] [data-testid="stMetricLabel"] p {{ font-size: clamp(12px, calc(2.2vw - 20px), 22px) !important; }}
+[class*="st-key-pd_strip_"] [data-testid="stMetricValue"] {{ font-size: clamp(16px, calc(3.4vw - 31px), 34px) !important; }}
 [class*="st-key-pd_strip_below"] [data-testid="stMetricValue"] {{ color: {BAD}; }}
 [class*="st-key-pd_strip_"][class*="_now"] [data-testid="stMetric"] {{ border-color: {INK}; background: #1d2b47; }}
 """
