@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -76,13 +77,18 @@ def test_the_display_account_reads_no_case_and_no_personal_data(session):
 
 def test_the_case_api_refuses_the_display_account_by_token_and_by_session(session):
     display = f.make_user(session, Role.DISPLAY)
-    case = f.register(session)
+    case = f.register(session, received_on=date(2026, 3, 2))
     _, plain = tokens.create_token(session, f.make_user(session, Role.ADMIN), display.id, "大屏")
     client = TestClient(Starlette(routes=routes()))
     bearer = {"Authorization": f"Bearer {plain}"}
     assert client.get("/api/v1/cases", headers=bearer).status_code == 403
     assert client.get(f"/api/v1/cases/{case.id}", headers=bearer).status_code == 404  # existence not told
-    assert client.post("/api/v1/cases", json={}, headers=bearer).status_code in (403, 422)
+    valid = json.loads(f.case_data().model_dump_json())
+    assert client.post("/api/v1/cases", json=valid, headers=bearer).status_code == 403  # registers nothing
+    kpis_reply = client.get("/api/v1/kpis", params={"from": "2026-01-01", "to": "2026-09-28"}, headers=bearer)
+    assert (
+        kpis_reply.status_code == 200 and kpis_reply.json()["intake"]["value"] == 1
+    )  # aggregates it may read
     client.cookies.set(auth.SESSION_COOKIE, auth.make_session_cookie(session, display))
     assert client.get("/api/v1/cases").status_code == 403
 
