@@ -16,6 +16,7 @@ from core.platform import db, timeutil
 from i18n import t
 from i18n.format import fmt_int
 from widgets import case_filters as filters
+from widgets import kpi_drill
 from widgets.case_table import case_table, open_case, pager, pager_page, set_pager
 from widgets.guard import require_page
 
@@ -42,7 +43,7 @@ def _clamp(f: CaseFilter, total: int) -> tuple[CaseFilter, int]:
 
 def _export(user, f: CaseFilter, today: date) -> bytes:
     with db.session_scope() as session:
-        data, _ = case_list.export_xlsx(session, user, f, today)
+        data, _ = case_list.export_xlsx(session, user, f, today, kpi_drill.condition(f))
     return data
 
 
@@ -61,9 +62,9 @@ def _export_button(user, f: CaseFilter, today: date, total: int) -> None:
     )
 
 
-def _results(user, f: CaseFilter, today: date) -> tuple[CaseFilter, int]:
+def _results(user, f: CaseFilter, today: date, extra=None) -> tuple[CaseFilter, int]:
     with db.session_scope() as session:
-        rows, total = case_list.search_cases(session, user, f, today)
+        rows, total = case_list.search_cases(session, user, f, today, extra)
         cal = clock.load_calendar(session)
     f, pages = _clamp(f, total)
     filters.write_url(f)
@@ -89,5 +90,6 @@ def render() -> None:
     st.title(t("desk.cases.title"))
     with db.session_scope() as session:
         f = filters.filter_bar(session)
-    _, pages = _results(user, _page_of(f), timeutil.today())
+    extra = kpi_drill.apply(f)  # an indicator's drill-down: exactly the cases it counts
+    _, pages = _results(user, _page_of(f), timeutil.today(), extra)
     pager(filters.PAGER, pages)

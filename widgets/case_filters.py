@@ -18,6 +18,7 @@ from core.places import places, subjects
 from i18n import get_language, label, t
 from i18n.format import fmt_date
 from models import CaseStatus, Category, Channel, Stage
+from widgets import url_state
 from widgets.case_table import pager_page, set_pager
 
 FIELDS = tuple(f.name for f in dataclasses.fields(CaseFilter))
@@ -46,10 +47,6 @@ MORE = (
 )
 
 
-def _url_params() -> dict[str, str]:
-    return {name: st.query_params[name] for name in FIELDS if name in st.query_params}
-
-
 def _seed(f: CaseFilter, streets: dict, units: dict, known_subjects: tuple[str, ...] = ()) -> None:
     """Set the widgets from a filter, dropping what the pickers cannot show."""
     values = dataclasses.asdict(f)
@@ -65,23 +62,15 @@ def _seed(f: CaseFilter, streets: dict, units: dict, known_subjects: tuple[str, 
 
 
 def _sync_from_url(streets: dict, units: dict, known_subjects: tuple[str, ...]) -> None:
-    params, last = _url_params(), st.session_state.get(URL)
-    # Another page's run drops these widgets' state; seeding again keeps every widget at a value we chose.
-    if params != last or any(key not in st.session_state for key in KEYS.values()):
-        # Back from a case file (or through the menu) the URL has no filter: the clerk gets his list back.
-        _seed(from_params(params or last or {}), streets, units, known_subjects)
-        st.session_state[URL] = params or last or {}
+    # Back from a case file (or through the menu) the URL has no filter: the clerk gets his list back.
+    params = url_state.to_seed(FIELDS, KEYS.values(), URL)
+    if params is not None:
+        _seed(from_params(params), streets, units, known_subjects)
 
 
 def write_url(f: CaseFilter) -> None:
     """Put the filter into the URL (only the parameters that differ from the defaults)."""
-    params = to_params(f)
-    if params != _url_params():
-        for name in FIELDS:
-            if name in st.query_params and name not in params:
-                del st.query_params[name]
-        st.query_params.update(params)
-    st.session_state[URL] = params
+    url_state.write(FIELDS, to_params(f), URL)
 
 
 def _reset() -> None:
@@ -94,6 +83,7 @@ def current() -> CaseFilter:
     values = {name: s.get(key) for name, key in KEYS.items()}
     values["q"] = (values["q"] or "").strip()[:100]
     values["stage"] = values["stage"] or ""
+    values["kpi"], values["kpi_part"] = values["kpi"] or "", values["kpi_part"] or ""
     for name in ("status", "channel", "category", "subject"):
         values[name] = list(values[name] or [])
     values["overdue"], values["open_only"] = bool(values["overdue"]), bool(values["open_only"])
@@ -176,6 +166,15 @@ def filter_bar(session: Session) -> CaseFilter:
 
 def _drop(name: str) -> None:
     st.session_state[KEYS[name]] = getattr(CaseFilter(), name)
+
+
+KPI_FIELDS = ("kpi", "kpi_part", "kpi_from", "kpi_to", "kpi_as_of")
+
+
+def drop_kpi() -> None:
+    """Clear an indicator's drill-down, keeping the other filters."""
+    for name in KPI_FIELDS:
+        _drop(name)
 
 
 def _shown(name: str, value, streets: dict, units: dict) -> str:

@@ -23,6 +23,8 @@ MAX_PAGE = 100_000  # 20 million rows at the largest page size: the OFFSET stays
 EXPORT_LIMIT = 50_000
 _NUMBER = re.compile(r"^[A-Za-z]{1,4}-\d{4}(-\d{0,6})?$")
 _ID_NUMBER = re.compile(r"^(\d{17}[\dXx]|\d{15})$")
+_KPI = re.compile(r"^[a-z_]{1,40}$")
+KPI_PARTS = ("numerator", "denominator", "rest")
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 
 
@@ -45,6 +47,12 @@ class CaseFilter:
     sort: str = "-received_on"
     page: int = 1
     page_size: int = 50
+    # an indicator's drill-down (the cases kpis.drill counts); the page builds the condition and passes it in
+    kpi: str = ""
+    kpi_part: str = ""
+    kpi_from: date | None = None
+    kpi_to: date | None = None
+    kpi_as_of: date | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +119,7 @@ def _listed(value: str | None, allowed: set[str] | None) -> list[str]:
 def from_params(params: dict[str, str]) -> CaseFilter:
     """Return the filter described by URL query parameters; unknown or malformed values are ignored."""
     sort = params.get("sort", "-received_on")
+    kpi, part = params.get("kpi") or "", params.get("kpi_part") or ""
     return CaseFilter(
         q=(params.get("q") or "").strip()[:100],
         status=_listed(params.get("status"), {s.value for s in CaseStatus}),
@@ -127,6 +136,11 @@ def from_params(params: dict[str, str]) -> CaseFilter:
         sort=sort if sort.lstrip("-") in SORTS else "-received_on",
         page=_int(params.get("page"), 1, 1, MAX_PAGE) or 1,
         page_size=_int(params.get("page_size"), 50, 1, MAX_PAGE_SIZE) or 50,
+        kpi=kpi if _KPI.match(kpi) else "",
+        kpi_part=part if part in KPI_PARTS else "",
+        kpi_from=_date(params.get("kpi_from")),
+        kpi_to=_date(params.get("kpi_to")),
+        kpi_as_of=_date(params.get("kpi_as_of")),
     )
 
 
@@ -320,8 +334,13 @@ def _names_by_case(session: Session, user: User, cases: list[Case]) -> dict[int,
     return {cid: "、".join(n[:3]) + ("等" if len(n) > 3 else "") for cid, n in names.items()}
 
 
-def search_cases(session: Session, user: User, f: CaseFilter, today: date) -> tuple[list[CaseRow], int]:
+def search_cases(
+    session: Session, user: User, f: CaseFilter, today: date, extra: sa.ColumnElement[bool] | None = None
+) -> tuple[list[CaseRow], int]:
     """Return one page of the cases the user may see that match the filter, and the total count.
+
+    `extra`: one more condition over Case, e.g. an indicator's drill-down built by the page from kpis.drill
+    (this wing cannot import core.kpis, which sits above it).
 
     A text search counts at most TEXT_COUNT_CAP + 1 cases (see count_is_capped); its pages are not clamped.
     """
@@ -331,6 +350,8 @@ def search_cases(session: Session, user: User, f: CaseFilter, today: date) -> tu
         return [], 0
     identity = _identity(user) if f.q else None
     conds = _conditions(session, f, today, match, identity)
+    if extra is not None:
+        conds.append(extra)
     base = select(Case).where(*conds)
     scoped = permissions.scope_cases(base, user)
     if match is not None and len(conds) == 1 and scoped is base and identity is None:
@@ -403,8 +424,13 @@ EXPORT_COLUMNS = [
 ]
 
 
-def export_xlsx(session: Session, user: User, f: CaseFilter, today: date) -> tuple[bytes, int]:
-    """Return the filtered list as an .xlsx workbook with Chinese headers, and its row count; the export is audited."""
+def export_xlsx(
+    session: Session, user: User, f: CaseFilter, today: date, extra: sa.ColumnElement[bool] | None = None
+) -> tuple[bytes, int]:
+    """Return the filtered list as an .xlsx workbook with Chinese headers, and its row count; the export is audited.
+
+    `extra`: the same extra condition as search_cases (an indicator's drill-down).
+    """
     from i18n import label, t
 
     permissions.require(user, "case.export")
@@ -413,7 +439,7 @@ def export_xlsx(session: Session, user: User, f: CaseFilter, today: date) -> tup
     written, page = 0, 1
     while written < EXPORT_LIMIT:
         chunk.page = page
-        rows, total = search_cases(session, user, chunk, today)
+        rows, total = search_cases(session, user, chunk, today, extra)
         for r in rows:
             ws.append(_export_values(r, label))
         written += len(rows)
