@@ -35,6 +35,10 @@ class PageSpec:
     hidden: bool = False  # reachable by URL and links, not listed in the sidebar (e.g. case?id=N)
     badge: str | None = None  # a function of the page module, (user) -> int, whose count follows the title
     audience: str = "user"  # "user": signed-in users; "visitor": only before signing in; "public": everyone
+    home_of: tuple[str, ...] = ()  # the roles whose first screen this is, instead of the default page (UX.md)
+
+
+FIRST_SCREEN = "pd_first_screen"  # set once this browser session has been taken to its role's first screen
 
 
 PAGES: list[PageSpec] = [
@@ -62,6 +66,18 @@ PAGES: list[PageSpec] = [
         "nav.section_desk",
         "case.view",
         hidden=True,
+    ),
+    PageSpec(
+        "dashboard",
+        "dashboard",
+        "dashboard.page",
+        ":material/monitoring:",
+        "nav.section_leaders",
+        "kpi.view",
+        home_of=("leader",),
+    ),
+    PageSpec(
+        "kpi_reference", "kpis", "kpiref.page", ":material/functions:", "nav.section_leaders", "kpi.view"
     ),
     PageSpec(
         "reception",
@@ -268,7 +284,28 @@ def main() -> None:
         return
     _language_switch()
     session_widget.sidebar_account(user)
-    _run(st.navigation(build_pages(user)))
+    sections = build_pages(user)
+    page = st.navigation(sections)
+    _first_screen(page, user, sections)
+    _run(page)
+
+
+def _first_screen(page, user, sections: dict[str, list]) -> None:
+    """Take a session that opens the app's root to its role's own first screen, once (the leader's dashboard).
+
+    Streamlit serves the default page at the root only, so the dashboard keeps its own path (/dashboard) by
+    staying a normal page; the home page stays one click away.
+    """
+    if st.session_state.get(FIRST_SCREEN):
+        return
+    st.session_state[FIRST_SCREEN] = True
+    if page.url_path != "":
+        return  # a link to a page of its own: open that one
+    role = str(user.role)
+    paths = {spec.url_path for spec in visible_pages(user) if role in spec.home_of}
+    target = next((p for pages in sections.values() for p in pages if p.url_path in paths), None)
+    if target is not None:
+        st.switch_page(target)
 
 
 def _run(page) -> None:
