@@ -73,11 +73,11 @@ PAGES: list[PageSpec] = [
         "dashboard.page",
         ":material/monitoring:",
         "nav.section_leaders",
-        "kpi.view",
+        "kpi.dashboard",
         home_of=("leader",),
     ),
     PageSpec(
-        "kpi_reference", "kpis", "kpiref.page", ":material/functions:", "nav.section_leaders", "kpi.view"
+        "kpi_reference", "kpis", "kpiref.page", ":material/functions:", "nav.section_leaders", "kpi.dashboard"
     ),
     PageSpec(
         "reception",

@@ -30,7 +30,7 @@ TAB = "pd_dash_tab"
 
 
 def render() -> None:
-    user = require_page("kpi.view")
+    user = require_page("kpi.dashboard")
     st.title(t("dashboard.title"))
     chosen = kpi_filters.view_and_period(user, today())
     if chosen is None:

@@ -62,7 +62,7 @@ def _row(key: str, figure: kpis.Figure, period: kpis.Period, scope: kpis.Scope) 
 
 
 def render() -> None:
-    user = require_page("kpi.view")
+    user = require_page("kpi.dashboard")
     st.title(t("kpiref.title"))
     st.caption(t("kpiref.intro"))
     chosen = kpi_filters.view_and_period(user, today())

@@ -54,6 +54,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "kpi.view": frozenset(
         {A, S, L, H, D}
     ),  # a handler sees his own unit's figures (core.kpis.effective_scope)
+    # the dashboard and the KPI reference page (with their drill-down to cases): not the display account
+    "kpi.dashboard": frozenset({A, S, L, H}),
     # the meeting room's big screen (大屏): district and street aggregates
     "kpi.big_screen": frozenset({A, L, D}),
     "briefing.view": frozenset({A, S, L}),  # the weekly briefing and the annual report (每周通报, 第41条)

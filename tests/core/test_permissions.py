@@ -43,6 +43,7 @@ EXPECTED = {
     "supervision.edit": "AS",
     "supervision.reply": "AH",
     "kpi.view": "AHSLD",
+    "kpi.dashboard": "AHSL",
     "kpi.big_screen": "ALD",
     "home.view": "ARHMSL",
     "briefing.view": "ASL",
