@@ -52,6 +52,7 @@ RATED = ("satisfied", "basically_satisfied", "dissatisfied")
 # "Closed" means on the petition track: these leave it (导入法定途径, 不予受理, 不再受理, withdrawn, invalid, merged)
 OFF_TRACK = ("routed_out", "declined", "barred", "withdrawn", "invalid", "merged")
 ONSITE_CHANNELS = ("leader_reception", "onsite_office")
+CLOSED_FIRST = f"closed_on BETWEEN $start AND $end AND status NOT IN {OFF_TRACK} AND is_first"
 INTAKE_BY = ("channel", "category", "subject")  # the breakdowns by a case column (street and unit go by code)
 CASE_COLUMNS = (
     "id, status, merged_into_id, channel, category, subject, street_id, lead_unit_id, received_on, is_first,"
@@ -228,52 +229,47 @@ def duckdb_copy(engine: sa.Engine):
 
 
 DUCKDB_SQL = f"""
-WITH c AS (SELECT * FROM "case" WHERE status <> 'merged' AND merged_into_id IS NULL),
-received AS (SELECT * FROM c WHERE received_on BETWEEN $start AND $end),
-closed_first AS (
-    SELECT c.*,
-        (satisfaction IN {SATISFIED} AND rated_on <= $as_of)
-        OR onsite_resolved
-        OR EXISTS (SELECT 1 FROM mediation_case m
-                   WHERE m.case_id = c.id AND m.status = 'agreed' AND m.closed_on <= $as_of) AS resolved,
-        coalesce(review_requested_on <= $as_of, false)
-        OR coalesce(reexam_requested_on <= $as_of, false)
-        OR EXISTS (SELECT 1 FROM c AS r WHERE r.repeat_of_id = c.id AND r.received_on <= $as_of)
-        OR EXISTS (SELECT 1 FROM c AS r WHERE r.review_of_id = c.id AND r.received_on <= $as_of) AS followed
-    FROM c
-    WHERE closed_on BETWEEN $start AND $end AND status NOT IN {OFF_TRACK} AND is_first
+WITH live AS (SELECT * FROM "case" WHERE status <> 'merged' AND merged_into_id IS NULL),
+followed AS (  -- a later case linked as a repeat or as its review, received by as_of
+    SELECT repeat_of_id AS id FROM live WHERE repeat_of_id IS NOT NULL AND received_on <= $as_of
+    UNION SELECT review_of_id FROM live WHERE review_of_id IS NOT NULL AND received_on <= $as_of
 ),
-replied AS (
-    SELECT satisfaction IN {RATED} AND rated_on <= $as_of AS is_rated, satisfaction IN {SATISFIED} AS pleased
-    FROM c WHERE replied_on BETWEEN $start AND $end
+agreed AS (
+    SELECT DISTINCT case_id AS id FROM mediation_case
+    WHERE status = 'agreed' AND closed_on <= $as_of AND case_id IS NOT NULL
 ),
-m AS (SELECT status FROM mediation_case WHERE closed_on BETWEEN $start AND $end),
-acceptance AS (
-    SELECT coalesce(accepted_on, declined_on) <= acceptance_due_on AS ontime FROM c
-    WHERE acceptance_due_on BETWEEN $start AND $end AND acceptance_due_on <= $as_of
+c AS (
+    SELECT live.*, agreed.id IS NOT NULL AS mediated,
+        followed.id IS NOT NULL OR coalesce(review_requested_on <= $as_of, false)
+            OR coalesce(reexam_requested_on <= $as_of, false) AS followed_up,
+        satisfaction IN {RATED} AND rated_on <= $as_of AS is_rated
+    FROM live LEFT JOIN followed USING (id) LEFT JOIN agreed USING (id)
 ),
-reply AS (
-    SELECT replied_on <= reply_due_on AS ontime FROM c
-    WHERE reply_due_on BETWEEN $start AND $end AND reply_due_on <= $as_of
-)
+m AS (SELECT status FROM mediation_case WHERE closed_on BETWEEN $start AND $end)
 SELECT
-    (SELECT count(*) FROM received) AS intake,
-    (SELECT count(*) FROM acceptance) AS acceptance_due,
-    (SELECT count(*) FILTER (WHERE ontime) FROM acceptance) AS acceptance_ontime,
-    (SELECT count(*) FROM reply) AS reply_due,
-    (SELECT count(*) FILTER (WHERE ontime) FROM reply) AS reply_ontime,
-    (SELECT count(*) FILTER (WHERE repeat_of_id IS NOT NULL) FROM received) AS repeats,
-    (SELECT count(*) FROM closed_first) AS first_closed,
-    (SELECT count(*) FILTER (WHERE resolved AND NOT followed) FROM closed_first) AS one_time,
-    (SELECT coalesce(sum(closed_on - received_on), 0) FROM closed_first) AS days,
-    (SELECT count(*) FROM replied) AS replied,
-    (SELECT count(*) FILTER (WHERE is_rated) FROM replied) AS rated,
-    (SELECT count(*) FILTER (WHERE is_rated AND pleased) FROM replied) AS pleased,
+    count(*) FILTER (WHERE received_on BETWEEN $start AND $end) AS intake,
+    count(*) FILTER (WHERE received_on BETWEEN $start AND $end AND repeat_of_id IS NOT NULL) AS repeats,
+    count(*) FILTER (WHERE acceptance_due_on BETWEEN $start AND $end AND acceptance_due_on <= $as_of)
+        AS acceptance_due,
+    count(*) FILTER (WHERE acceptance_due_on BETWEEN $start AND $end AND acceptance_due_on <= $as_of
+        AND coalesce(accepted_on, declined_on) <= acceptance_due_on) AS acceptance_ontime,
+    count(*) FILTER (WHERE reply_due_on BETWEEN $start AND $end AND reply_due_on <= $as_of) AS reply_due,
+    count(*) FILTER (WHERE reply_due_on BETWEEN $start AND $end AND reply_due_on <= $as_of
+        AND replied_on <= reply_due_on) AS reply_ontime,
+    count(*) FILTER (WHERE {CLOSED_FIRST}) AS first_closed,
+    count(*) FILTER (WHERE {CLOSED_FIRST} AND NOT followed_up AND (mediated OR onsite_resolved
+        OR coalesce(satisfaction IN {SATISFIED} AND rated_on <= $as_of, false))) AS one_time,
+    coalesce(sum(closed_on - received_on) FILTER (WHERE {CLOSED_FIRST}), 0) AS days,
+    count(*) FILTER (WHERE replied_on BETWEEN $start AND $end) AS replied,
+    count(*) FILTER (WHERE replied_on BETWEEN $start AND $end AND is_rated) AS rated,
+    count(*) FILTER (WHERE replied_on BETWEEN $start AND $end AND is_rated AND satisfaction IN {SATISFIED})
+        AS pleased,
+    count(*) FILTER (WHERE received_on BETWEEN $start AND $end AND channel IN {ONSITE_CHANNELS}
+        AND onsite_resolved AND closed_on = received_on) AS onsite,
     (SELECT count(*) FILTER (WHERE status = 'agreed') FROM m) AS agreed,
     (SELECT count(*) FILTER (WHERE status IN ('agreed', 'failed')) FROM m) AS mediated,
-    (SELECT count(*) FROM received WHERE channel IN {ONSITE_CHANNELS} AND onsite_resolved
-        AND closed_on = received_on) AS onsite,
     (SELECT count(*) FROM supervision_letter WHERE issued_on BETWEEN $start AND $end) AS letters
+FROM c
 """
 
 
