@@ -176,7 +176,9 @@ def intake_by_channel(rows: Sequence[Mapping]) -> alt.Chart:
         .mark_bar()
         .encode(
             x=alt.X("label:N", sort=months, title=t("charts.month"), axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("sum(value):Q", title=t("charts.cases"), stack="zero", axis=_COUNT_AXIS),
+            # not sum(value): one row per month and channel already, and an aggregate would drop the
+            # bucket and split fields the click selection reports
+            y=alt.Y("value:Q", title=t("charts.cases"), stack="zero", axis=_COUNT_AXIS),
             color=alt.Color("split_label:N", scale=scale, sort=labels, title=t("charts.channel")),
             order=alt.Order("split:N"),
             tooltip=[
