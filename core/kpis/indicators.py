@@ -260,11 +260,10 @@ class Spec:
     anchor: sa.orm.InstrumentedAttribute
     population: Callable[[Period], sa.ColumnElement[bool] | None]
     numerator: Callable[[Period], sa.ColumnElement[bool]] | None = None  # None: a count
-    up_to_as_of: bool = True  # the anchor day must not lie after as_of (a deadline not yet reached, …)
 
 
 SPECS: dict[str, Spec] = {
-    "intake": Spec(Case.received_on, lambda p: None, up_to_as_of=False),
+    "intake": Spec(Case.received_on, lambda p: None),
     "ontime_acceptance_rate": Spec(
         Case.acceptance_due_on,
         lambda p: None,
@@ -288,7 +287,6 @@ SPECS: dict[str, Spec] = {
             Case.closed_on == Case.received_on,
             Case.closed_on <= p.as_of,
         ),
-        up_to_as_of=False,
     ),
 }
 CASE_KEYS = frozenset(SPECS)
@@ -311,7 +309,8 @@ def _scope_clause(scope: Scope) -> list[sa.ColumnElement[bool]]:
 
 def _population(key: str, p: Period, scope: Scope) -> list[sa.ColumnElement[bool]]:
     spec = SPECS[key]
-    last = min(p.end, p.as_of) if spec.up_to_as_of else p.end
+    # nothing after as_of is known on as_of: last year's figure of this year so far stops on last year's as_of
+    last = min(p.end, p.as_of)
     out = [spec.anchor >= p.start, spec.anchor <= last, *_scope_clause(scope)]
     extra = spec.population(p)
     return out if extra is None else [*out, extra]

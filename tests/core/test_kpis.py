@@ -66,6 +66,7 @@ def district(session):
 
     # intake and repeats: received 1 and 31 March count, 28 February and 1 April do not, a merged case nowhere
     add("old", received_on=D("2025-03-10"), status=CaseStatus.CLOSED)  # last year's intake
+    add("old_later", received_on=D("2025-06-01"), status=CaseStatus.CLOSED)  # after last year's as_of
     add("c1", u2, received_on=D("2026-03-01"), channel=Channel.VISIT)
     add("c2", received_on=D("2026-03-31"), repeat_of_id=c["old"].id, is_first=False)
     add("c3", received_on=D("2026-02-28"))
@@ -261,6 +262,12 @@ def test_the_breakdowns_and_last_year(session, district):
     assert figures["repeat_rate"].previous_year == 0.0
     assert figures["mediation_agreements"].previous_year == 1
     assert figures["ontime_reply_rate"].previous_year is None  # no deadline last March: no rate, not 0 %
+
+
+def test_this_year_so_far_is_compared_with_last_year_up_to_the_same_day(session, district):
+    year = kpis.Period.make(D("2026-01-01"), D("2026-12-31"), as_of=D("2026-04-10"))
+    figures = kpis.compute(session, f.make_user(session, Role.LEADER), year, keys=["intake"])
+    assert figures["intake"].previous_year == 1  # "old" of 10 March 2025; "old_later" came after 10 April
 
 
 def test_figures_taken_earlier_see_only_what_had_happened_by_then(session, district):
