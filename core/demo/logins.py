@@ -41,7 +41,7 @@ def new_password() -> str:
 
 def check_password(password: str) -> None:
     """Raise ValidationError unless the password suits every demo account (before a long load)."""
-    names = (ADMIN, "demo.registrar1", "demo.leader1", "demo.supervisor1", "demo.mediator1")
+    names = (ADMIN, "demo.registrar1", "demo.leader1", "demo.supervisor1", "demo.mediator1", "demo.display")
     for username in names:
         problem = auth.password_problem(username, password)
         if problem:
@@ -82,6 +82,7 @@ def demo_logins(session: Session) -> list[DemoLogin]:
         _busiest_leader(session),
         _login(session, Role.SUPERVISOR, select(User).where(User.username == "demo.supervisor1")),
         _busiest_mediator(session),
+        _login(session, Role.DISPLAY, select(User).where(User.username == "demo.display")),
     ]
 
 

@@ -59,13 +59,16 @@ def add_units(demo: Demo) -> None:
     world.street_office = [world.units["JD" + s["code"][-3:]] for s in world.streets]
 
 
+DISPLAY, DISPLAY_NAME = "demo.display", "会议室大屏"
+
+
 def add_users(demo: Demo) -> Staff:
     """Demo accounts of every role but admin, without passwords (logins.set_demo_passwords gives some one)."""
     have = demo.w.existing("user", "username")
     staff, units = Staff(), demo.world.units
 
-    def add(username: str, role: str, unit: str | None) -> int:
-        display = names.full_name(demo.geo, birth_year=between(demo.geo, 1965, 1995))
+    def add(username: str, role: str, unit: str | None, display: str | None = None) -> int:
+        display = display or names.full_name(demo.geo, birth_year=between(demo.geo, 1965, 1995))
         uid = have.get(username)
         if uid is None:
             uid = demo.w.add_row(
@@ -90,6 +93,9 @@ def add_users(demo: Demo) -> Staff:
             handlers = [add(f"demo.handler.{code.lower()}{i}", "handler", code) for i in range(1, n + 1)]
             staff.handlers[units[code]] = handlers
     staff.mediator_users = [add(f"demo.mediator{i}", "mediator", "MDZX") for i in range(1, 13)]
+    add(
+        DISPLAY, "display", None, DISPLAY_NAME
+    )  # the meeting room's big screen; named, so no draw shifts the rest
     return staff
 
 

@@ -90,7 +90,8 @@ def test_demo_has_every_role_but_admin_and_no_passwords(loaded):
         roles = dict(
             conn.execute(sa.select(T["user"].c.role, sa.func.count()).group_by(T["user"].c.role)).all()
         )
-    assert set(roles) == {"registrar", "handler", "leader", "supervisor", "mediator"}  # no admin
+    assert set(roles) == {"registrar", "handler", "leader", "supervisor", "mediator", "display"}  # no admin
+    assert roles["display"] == 1  # demo.display, the meeting room's big screen
     with loaded.connect() as conn:
         assert (
             conn.execute(sa.select(sa.func.count()).where(T["user"].c.password_hash.is_not(None))).scalar()
