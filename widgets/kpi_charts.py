@@ -6,6 +6,8 @@ A click on a bar, a cell, a tile or a unit opens the case list of exactly the ca
 from __future__ import annotations
 
 import dataclasses
+import json
+from collections import OrderedDict
 from datetime import date, timedelta
 
 import streamlit as st
@@ -13,6 +15,7 @@ import streamlit as st
 from core import kpis
 from core.kpis import charts
 from core.platform import db
+from i18n import get_language
 from widgets.kpi_drill import drill_params
 from widgets.kpi_tiles import cases_page
 
@@ -52,12 +55,34 @@ def _picked(state) -> dict | None:
     return chosen if isinstance(chosen, dict) and chosen else None
 
 
-def show(chart, key: str, on_pick=None) -> None:
-    """Show one chart; when it is clicked, `on_pick(fields)` returns the case list's URL parameters to open."""
+_SPECS: OrderedDict[str, dict] = OrderedDict()
+_SPECS_KEPT = 256
+
+
+def spec(build, *args, **kwargs) -> dict:
+    """Return the Vega-Lite spec of charts.<build>(*args, **kwargs), kept per language and data.
+
+    Building an Altair chart and validating it costs far more than drawing it; the same figures (kpis caches
+    them until the next write) give the same spec, so a second look builds nothing.
+    """
+    key = json.dumps([build.__name__, get_language(), args, kwargs], default=str, sort_keys=True)
+    found = _SPECS.get(key)
+    if found is None:
+        found = build(*args, **kwargs).to_dict(validate=False)
+        _SPECS[key] = found
+        while len(_SPECS) > _SPECS_KEPT:
+            _SPECS.popitem(last=False)
+    else:
+        _SPECS.move_to_end(key)
+    return found
+
+
+def show(chart: dict, key: str, on_pick=None) -> None:
+    """Show one chart spec; when it is clicked, `on_pick(fields)` returns the case list's parameters to open."""
     if on_pick is None:
-        st.altair_chart(chart, key=key)
+        st.vega_lite_chart(chart, key=key)
         return
-    state = st.altair_chart(chart, key=key, on_select="rerun", selection_mode=charts.PICK)
+    state = st.vega_lite_chart(chart, key=key, on_select="rerun", selection_mode=charts.PICK)
     fields = _picked(state)
     if fields:
         params = on_pick(fields)
@@ -85,13 +110,13 @@ def intake(session, user, period, scope) -> None:
     by = by_of(period)
     rows = _series(session, user, "intake", period, scope, by=by, split="channel")
     show(
-        charts.intake_by_channel(rows),
+        spec(charts.intake_by_channel, rows),
         "pd_dash_intake",
         _drill_bucket("intake", "numerator", period, scope, "channel"),
     )
     rows = _series(session, user, "intake", period, scope, by=by, split="subject")
     show(
-        charts.hot_subjects(rows),
+        spec(charts.hot_subjects, rows),
         "pd_dash_subjects",
         _drill_bucket("intake", "numerator", period, scope, "subject"),
     )
@@ -103,36 +128,40 @@ def resolution(session, user, period, scope) -> None:
     rows = _series(session, user, key, period, scope, by=by)
     target = kpis.TARGETS.get(key, 0.94)
     show(
-        charts.one_time_resolution(rows, target),
+        spec(charts.one_time_resolution, rows, target),
         "pd_dash_otr",
         _drill_bucket(key, "denominator", period, scope),
     )
     now = _series(session, user, "avg_days_to_close_first", period, scope, by=by)
     before = _series(session, user, "avg_days_to_close_first", period.previous_year(), scope, by=by)
-    show(charts.avg_days_to_close(now, before), "pd_dash_days")
+    show(spec(charts.avg_days_to_close, now, before), "pd_dash_days")
     rows = _series(session, user, "repeat_rate", period, scope, by=by)
-    show(charts.repeat_rate(rows), "pd_dash_repeat", _drill_bucket("repeat_rate", "numerator", period, scope))
+    show(
+        spec(charts.repeat_rate, rows),
+        "pd_dash_repeat",
+        _drill_bucket("repeat_rate", "numerator", period, scope),
+    )
 
 
 def timeliness(session, user, period, scope) -> None:
     by = by_of(period)
     acceptance = _series(session, user, "ontime_acceptance_rate", period, scope, by=by)
     reply = _series(session, user, "ontime_reply_rate", period, scope, by=by)
-    show(charts.ontime_rates(acceptance, reply), "pd_dash_ontime")
+    show(spec(charts.ontime_rates, acceptance, reply), "pd_dash_ontime")
 
 
 def satisfaction(session, user, period, scope) -> None:
     by = by_of(period)
     rated = _series(session, user, "satisfaction_rate", period, scope, by=by)
     taking_part = _series(session, user, "participation_rate", period, scope, by=by)
-    show(charts.satisfaction_participation(rated, taking_part), "pd_dash_satisfaction")
+    show(spec(charts.satisfaction_participation, rated, taking_part), "pd_dash_satisfaction")
 
 
 def mediation(session, user, period, scope) -> None:
     by = by_of(period)
     now = _series(session, user, "mediation_agreements", period, scope, by=by)
     before = _series(session, user, "mediation_agreements", period.previous_year(), scope, by=by)
-    show(charts.mediation_agreements(now, before), "pd_dash_mediation")
+    show(spec(charts.mediation_agreements, now, before), "pd_dash_mediation")
 
 
 def overdue(session, user, period, scope) -> None:
@@ -142,7 +171,7 @@ def overdue(session, user, period, scope) -> None:
         unit = fields.get("unit_id")
         return {**scope.to_params(), "unit": str(unit), "overdue": "1"} if unit else None
 
-    show(charts.overdue_by_unit(rows), "pd_dash_overdue", pick)
+    show(spec(charts.overdue_by_unit, rows), "pd_dash_overdue", pick)
 
 
 def streets(session, user, period, scope) -> None:
@@ -162,7 +191,7 @@ def streets(session, user, period, scope) -> None:
         part = "denominator" if key in kpis.RATES else "numerator"
         return drill_params(key, part, period, dataclasses.replace(scope, street_id=street))
 
-    chart = charts.street_tiles(rows, kpis.name(key), rate=key in kpis.RATES, codes=codes)
+    chart = spec(charts.street_tiles, rows, kpis.name(key), rate=key in kpis.RATES, codes=codes)
     show(chart, "pd_dash_streets", pick)
 
 
@@ -174,7 +203,7 @@ def _streets(session):
 
 def supervision(session, user, period, scope) -> None:
     figure = kpis.compute(session, user, period, scope, keys=("supervision_output",))["supervision_output"]
-    show(charts.supervision_output(charts.supervision_counts(figure.by)), "pd_dash_supervision")
+    show(spec(charts.supervision_output, charts.supervision_counts(figure.by)), "pd_dash_supervision")
 
 
 BUILDERS = {

@@ -484,7 +484,7 @@ def supervision_output(counts: Mapping[str, int], labels: Mapping[str, str] | No
     order = [d["label"] for d in data]
     scale = alt.Scale(domain=order, range=[colour(KIND_COLOURS, d["kind"]) for d in data])
     base = alt.Chart(_data(data), width=WIDTH - 120, height=max(60, 34 * len(data))).encode(
-        y=alt.Y("label:N", sort=order, title=None),
+        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=240)),
         x=alt.X("value:Q", title=t("charts.count"), axis=_COUNT_AXIS),
         tooltip=[
             alt.Tooltip("label:N", title=t("charts.kind")),
