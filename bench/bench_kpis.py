@@ -395,6 +395,7 @@ def _dashboard_page(user, period) -> Callable[[], object] | None:
         return None
     os.environ[REFERENCE_DATE_ENV] = period.as_of.isoformat()  # the page takes its figures on "today"
     at = _app("dashboard", user)
+    at.default_timeout = 900  # a cold run on 1M cases takes minutes on SQLite today
     params = {"period": "custom", "from": period.start.isoformat(), "to": period.end.isoformat()}
     for name, value in params.items():
         at.query_params[name] = value
