@@ -365,22 +365,24 @@ def _case_figure(session: Session, key: str, p: Period, scope: Scope) -> tuple:
 
 def _intake_by(session: Session, p: Period, scope: Scope) -> dict[str, dict[str, int]]:
     where = _population("intake", p, scope)
-    out: dict[str, dict[str, int]] = {}
-    for name in INTAKE_BY:
-        if name == "street":
-            column, join = Street.code, (Street, Street.id == Case.street_id)
-        elif name == "unit":
-            column, join = Unit.code, (Unit, Unit.id == Case.lead_unit_id)
-        else:
-            column, join = getattr(Case, name), None
-        stmt = sa.select(column, sa.func.count()).select_from(Case)
-        if join is not None:
-            stmt = stmt.join(*join)
-        rows = session.execute(stmt.where(*where).group_by(column)).all()
-        out[name] = {
-            str(k): int(n) for k, n in sorted(rows, key=lambda r: (-r[1], str(r[0]))) if k is not None
-        }
-    return out
+    codes = {  # grouped by id in the case table's own index, named by code afterwards (no join per case)
+        "street": dict(session.execute(sa.select(Street.id, Street.code)).all()),
+        "unit": dict(session.execute(sa.select(Unit.id, Unit.code)).all()),
+    }
+    column_of = {"street": Case.street_id, "unit": Case.lead_unit_id}
+    columns = [column_of.get(name, getattr(Case, name, None)) for name in INTAKE_BY]
+    # one pass grouped by all five, folded here: grouped one by one, SQLite read each case's row five times
+    rows = session.execute(sa.select(*columns, sa.func.count()).where(*where).group_by(*columns)).all()
+    totals: dict[str, dict] = {name: {} for name in INTAKE_BY}
+    for row in rows:
+        for i, name in enumerate(INTAKE_BY):
+            key = codes[name].get(row[i]) if name in codes else row[i]
+            if key is not None:
+                totals[name][key] = totals[name].get(key, 0) + int(row[-1])
+    return {
+        name: {str(k): n for k, n in sorted(found.items(), key=lambda r: (-r[1], str(r[0])))}
+        for name, found in totals.items()
+    }
 
 
 # --- mediation and supervision ----------------------------------------------------------------------
