@@ -146,6 +146,12 @@ def _tooltip_numbers(rate: bool, value_title: str) -> list:
     return tips
 
 
+def _time_title(labels: Iterable[str]) -> str:
+    """The time axis's title: 周 when the buckets are weeks (9月22日 / 2026-09-22), else 月份."""
+    weekly = any(str(x).endswith("日") or re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(x)) for x in labels)
+    return t("charts.week" if weekly else "charts.month")
+
+
 def _short_label(bucket: str, label: str, years: set[str]) -> str:
     """Return a month or week bucket's label: 3月 / 9月22日 in Chinese (with the year when the rows span two)."""
     if label != bucket or not _BUCKET.match(bucket):
@@ -175,14 +181,14 @@ def intake_by_channel(rows: Sequence[Mapping]) -> alt.Chart:
         alt.Chart(_data(rows), width=WIDTH, height=HEIGHT)
         .mark_bar()
         .encode(
-            x=alt.X("label:N", sort=months, title=t("charts.month"), axis=alt.Axis(labelAngle=0)),
+            x=alt.X("label:N", sort=months, title=_time_title(months), axis=alt.Axis(labelAngle=0)),
             # not sum(value): one row per month and channel already, and an aggregate would drop the
             # bucket and split fields the click selection reports
             y=alt.Y("value:Q", title=t("charts.cases"), stack="zero", axis=_COUNT_AXIS),
             color=alt.Color("split_label:N", scale=scale, sort=labels, title=t("charts.channel")),
             order=alt.Order("split:N"),
             tooltip=[
-                alt.Tooltip("label:N", title=t("charts.month")),
+                alt.Tooltip("label:N", title=_time_title(months)),
                 alt.Tooltip("split_label:N", title=t("charts.channel")),
                 alt.Tooltip("value:Q", title=t("charts.cases"), format=",.0f"),
             ],
@@ -203,14 +209,16 @@ def hot_subjects(rows: Sequence[Mapping], top: int = 8) -> alt.Chart:
     kept = [r for r in rows if str(r.get("split_label") or r["split"]) in subjects]
     pick = alt.selection_point(name=PICK, fields=["bucket", "split"], on="click")
     base = alt.Chart(_data(kept), width=WIDTH, height=max(120, 30 * len(subjects))).encode(
-        x=alt.X("label:N", sort=_ordered(kept), title=t("charts.month"), axis=alt.Axis(labelAngle=0)),
+        x=alt.X(
+            "label:N", sort=_ordered(kept), title=_time_title(_ordered(kept)), axis=alt.Axis(labelAngle=0)
+        ),
         y=alt.Y("split_label:N", sort=subjects, title=t("charts.subject")),
     )
     cells = base.mark_rect(stroke="white").encode(
         color=alt.Color("value:Q", scale=alt.Scale(scheme="oranges"), title=t("charts.cases")),
         tooltip=[
             alt.Tooltip("split_label:N", title=t("charts.subject")),
-            alt.Tooltip("label:N", title=t("charts.month")),
+            alt.Tooltip("label:N", title=_time_title(_ordered(kept))),
             alt.Tooltip("value:Q", title=t("charts.cases"), format=",.0f"),
         ],
     )
@@ -242,10 +250,10 @@ def one_time_resolution(rows: Sequence[Mapping], target: float = 0.94) -> alt.Ch
         alt.Chart(data, width=WIDTH, height=HEIGHT)
         .mark_bar(color=BAR_COLOUR)
         .encode(
-            x=alt.X("label:N", sort=months, title=t("charts.month"), axis=alt.Axis(labelAngle=0)),
+            x=alt.X("label:N", sort=months, title=_time_title(months), axis=alt.Axis(labelAngle=0)),
             y=alt.Y("value:Q", title=t("charts.rate"), scale=y_scale, axis=alt.Axis(format="%")),
             tooltip=[
-                alt.Tooltip("label:N", title=t("charts.month")),
+                alt.Tooltip("label:N", title=_time_title(months)),
                 *_tooltip_numbers(True, t("charts.rate")),
             ],
         )
@@ -294,7 +302,7 @@ def _lines(data: list[dict], months: list[str], keys, names, *, rate: bool, y_ti
     y_scale = alt.Scale(domain=_rate_domain(r["value"] for r in data)) if rate else alt.Scale(zero=True)
     tips = [
         alt.Tooltip("series_label:N", title=t("charts.series")),
-        alt.Tooltip("label:N", title=t("charts.month")),
+        alt.Tooltip("label:N", title=_time_title(months)),
         alt.Tooltip("value:Q", title=y_title, format=fmt),
         alt.Tooltip("numerator:Q", title=t("charts.numerator"), format=",.0f"),
         alt.Tooltip("denominator:Q", title=t("charts.denominator"), format=",.0f"),
@@ -303,7 +311,7 @@ def _lines(data: list[dict], months: list[str], keys, names, *, rate: bool, y_ti
         alt.Chart(_data(data), width=WIDTH, height=HEIGHT)
         .mark_line(point=alt.OverlayMarkDef(size=50), strokeWidth=2.5)
         .encode(
-            x=alt.X("label:N", sort=months, title=t("charts.month"), axis=alt.Axis(labelAngle=0)),
+            x=alt.X("label:N", sort=months, title=_time_title(months), axis=alt.Axis(labelAngle=0)),
             y=alt.Y("value:Q", title=y_title, scale=y_scale, axis=y_axis),
             color=alt.Color(
                 "series_label:N", scale=_series_scale(keys, names), sort=list(names), title=t("charts.series")
@@ -369,10 +377,12 @@ def repeat_rate(rows: Sequence[Mapping]) -> alt.Chart:
         alt.Chart(_data(rows), width=WIDTH, height=HEIGHT)
         .mark_bar(color="#8E6BBF")
         .encode(
-            x=alt.X("label:N", sort=_ordered(rows), title=t("charts.month"), axis=alt.Axis(labelAngle=0)),
+            x=alt.X(
+                "label:N", sort=_ordered(rows), title=_time_title(_ordered(rows)), axis=alt.Axis(labelAngle=0)
+            ),
             y=alt.Y("value:Q", title=t("charts.rate"), axis=alt.Axis(format="%")),
             tooltip=[
-                alt.Tooltip("label:N", title=t("charts.month")),
+                alt.Tooltip("label:N", title=_time_title(_ordered(rows))),
                 *_tooltip_numbers(True, t("charts.rate")),
             ],
         )
@@ -397,9 +407,9 @@ def mediation_agreements(rows: Sequence[Mapping], previous: Sequence[Mapping]) -
         for r in rows
     ]
     months = _ordered(rows)
-    x = alt.X("label:N", sort=months, title=t("charts.month"), axis=alt.Axis(labelAngle=0))
+    x = alt.X("label:N", sort=months, title=_time_title(months), axis=alt.Axis(labelAngle=0))
     tips = [
-        alt.Tooltip("label:N", title=t("charts.month")),
+        alt.Tooltip("label:N", title=_time_title(months)),
         alt.Tooltip("value:Q", title=t("charts.this_year"), format=",.0f"),
         alt.Tooltip("previous:Q", title=t("charts.previous_year"), format=",.0f"),
         alt.Tooltip("growth:Q", title=t("charts.growth"), format="+.1%"),
