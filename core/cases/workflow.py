@@ -88,6 +88,8 @@ CASE_FIELDS = tuple(
     c.name
     for c in Case.__table__.columns
     if c.name not in {"id", "version", "updated_at", "updated_by_id", "registered_at", "query_code_hash"}
+    # the kept stage deadlines copy due_on, which the events already record
+    and c.name not in {"acceptance_due_on", "reply_due_on", "handling_paused_days"}
 )
 
 
@@ -990,7 +992,9 @@ def reply(
         case.reply_summary, case.reply_received_on = summary.strip(), delivered_on
         _set_stage(session, case, None, None)
         missing = missing_meetings(session, case)  # a finding the supervisor's spot checks count
-        extra = {"meetings_incomplete": True, "missing_meetings": [m.value for m in missing]} if missing else {}
+        extra = (
+            {"meetings_incomplete": True, "missing_meetings": [m.value for m in missing]} if missing else {}
+        )
         return step.finish(extra=extra)
 
 
