@@ -285,7 +285,7 @@ def main() -> None:
     _language_switch()
     session_widget.sidebar_account(user)
     sections = build_pages(user)
-    page = st.navigation(sections)
+    page = st.navigation(sections, expanded=True)  # every page in view: an admin has more than ten
     _first_screen(page, user, sections)
     _run(page)
 

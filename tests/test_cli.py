@@ -17,7 +17,7 @@ from core.platform import db as core_db
 from core.platform.cli import COMMANDS
 from models import User
 
-ROLES = {"admin", "registrar", "handler", "leader", "supervisor", "mediator"}
+ROLES = {"admin", "registrar", "handler", "leader", "supervisor", "mediator", "display"}
 ACCOUNT_LINE = re.compile(r"^  (\w+) +(demo\.[\w.]+) ", re.M)
 
 

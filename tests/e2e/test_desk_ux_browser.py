@@ -185,6 +185,9 @@ def _walk(page, role: str) -> dict[str, list[str]]:
     hrefs = [link.get_attribute("href") for link in nav.get_by_role("link").all()]
     for href in hrefs:
         link = nav.locator(f'a[href="{href}"]')
+        if not link.is_visible():  # the big screen hides the sidebar: back to the desk, as its link does
+            page.go_back()
+            expect(link).to_be_visible(timeout=WAIT_MS)
         title = link.inner_text().split("\n")[-1]  # after the icon's ligature name
         link.click()
         expect(page.get_by_test_id("stMainBlockContainer")).to_be_visible(timeout=WAIT_MS)
@@ -206,6 +209,10 @@ def _walk(page, role: str) -> dict[str, list[str]]:
 def test_every_page_of_every_role_shows_only_chinese_in_the_browser(app_url, demo, role_users, browser):
     found = {}
     for role, username in sorted(role_users.items()):
+        if (
+            role == "display"
+        ):  # no sidebar to walk: its one screen is tested in tests/pages/test_big_screen.py
+            continue
         context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
         page = context.new_page()
         try:
