@@ -247,7 +247,8 @@ def stage_deadlines(
     return acceptance, reply
 
 
-def _stage_deadlines_of(case, cal: Calendar, limits: Mapping[str, StageLimit]) -> tuple[date | None, ...]:
+def stage_deadlines_of(case, cal: Calendar, limits: Mapping[str, StageLimit]) -> tuple[date | None, ...]:
+    """Return `stage_deadlines` of anything with a case's clock attributes (a Case, a selected row, …)."""
     return stage_deadlines(
         cal,
         limits,
@@ -274,7 +275,7 @@ def _kept(stage: str | None, old: tuple, new: tuple) -> tuple:
 def refresh_case(case, cal: Calendar, limits: Mapping[str, StageLimit]) -> None:
     """Set case.due_on and case.due_provisional from the current stage, and that stage's kept deadline."""
     old = (case.acceptance_due_on, case.reply_due_on)
-    acceptance, reply = _kept(case.stage, old, _stage_deadlines_of(case, cal, limits))
+    acceptance, reply = _kept(case.stage, old, stage_deadlines_of(case, cal, limits))
     if case.acceptance_due_on != acceptance:
         case.acceptance_due_on = acceptance
     if case.reply_due_on != reply:
@@ -459,17 +460,7 @@ def _stage_deadlines_pass(
         rows = session.execute(stmt.limit(batch_size)).all()
         updates = []
         for row in rows:
-            new = stage_deadlines(
-                cal,
-                limits,
-                unit_received_on=row.unit_received_on,
-                accepted_on=row.accepted_on,
-                extension_days=row.extension_days,
-                handling_paused_days=row.handling_paused_days,
-                stage=row.stage,
-                paused_days=row.paused_days,
-                paused_since=row.paused_since,
-            )
+            new = stage_deadlines_of(row, cal, limits)
             if current_only:
                 new = _kept(row.stage, (row.acceptance_due_on, row.reply_due_on), new)
             if new != (row.acceptance_due_on, row.reply_due_on):

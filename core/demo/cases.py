@@ -101,17 +101,8 @@ def _set_due(demo: Demo, f: dict) -> None:
     """Set the due date of the running stage and the kept stage deadlines, as core.calendar.clock decides."""
     c = _Clocked(f)
     clock.refresh_case(c, demo.cal, demo.limits)  # a paused case (paused_since set) gets no current deadline
-    acceptance, reply = clock.stage_deadlines(
-        demo.cal,
-        demo.limits,
-        unit_received_on=c.unit_received_on,
-        accepted_on=c.accepted_on,
-        extension_days=c.extension_days,
-        handling_paused_days=c.handling_paused_days,
-        stage=c.stage,
-        paused_days=c.paused_days,
-        paused_since=c.paused_since,
-    )  # the ended stages' too: the demo writes a case once, at its last step
+    # the ended stages' too: the demo writes a case once, at its last step
+    acceptance, reply = clock.stage_deadlines_of(c, demo.cal, demo.limits)
     f.update(
         due_on=c.due_on,
         due_provisional=c.due_provisional,
