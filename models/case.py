@@ -175,6 +175,8 @@ class Case(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(max_length=20, unique=True)  # JB-2026-000123
+    # another system's number for the case (a ledger's 编号, the hotline's id): a second import or POST finds it
+    external_id: str | None = Field(default=None, max_length=64, unique=True, index=True)
     query_code_hash: str | None = Field(default=None, max_length=128)  # petitioner self-service
     channel: Channel = enum_field(Channel)
     received_on: date
