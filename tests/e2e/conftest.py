@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import socket
@@ -89,12 +90,11 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
     pytest.fail(f"streamlit did not answer /healthz within {STARTUP_SECONDS} s:\n{log.read_text()[-3000:]}")
 
 
-@pytest.fixture(scope="module")
-def app_url(e2e_env, tmp_path_factory):
-    """Start the app, wait for /healthz, yield its base URL, stop it."""
-    run_cli(e2e_env, "migrate")  # schema first, so the test's CLI calls never race the app's first run
+@contextlib.contextmanager
+def start_app(env: dict[str, str], tmp_path_factory, name: str = "e2e-log"):
+    """Start `streamlit run streamlit_app.py` on a free port with `env`, wait for /healthz, yield its URL, stop it."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("e2e-log") / "streamlit.log"
+    log = tmp_path_factory.mktemp(name) / "streamlit.log"
     command = [
         sys.executable,
         "-m",
@@ -109,7 +109,7 @@ def app_url(e2e_env, tmp_path_factory):
         "127.0.0.1",
     ]
     with log.open("w") as out:
-        proc = subprocess.Popen(command, cwd=ROOT, env=e2e_env, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, proc, log)
@@ -121,6 +121,14 @@ def app_url(e2e_env, tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def app_url(e2e_env, tmp_path_factory):
+    """Start the app, wait for /healthz, yield its base URL, stop it."""
+    run_cli(e2e_env, "migrate")  # schema first, so the test's CLI calls never race the app's first run
+    with start_app(e2e_env, tmp_path_factory) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
