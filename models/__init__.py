@@ -27,15 +27,18 @@ from models.draft import IntakeDraft
 from models.geography import Community, CommunityKind, Grid, Street, StreetKind
 from models.mediation import (
     Agreement,
+    ConfirmationResult,
     MediationCase,
     MediationConsent,
     MediationKind,
     MediationMediator,
     MediationSession,
+    MediationSource,
     MediationStatus,
     Mediator,
     MediatorLevel,
     Mentorship,
+    PerformanceStatus,
 )
 from models.person import Gender, Person
 from models.subject import Responsibility, ResponsibilityUnit, Subject
@@ -55,6 +58,7 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "Agreement",
+    "ConfirmationResult",
     "ApiToken",
     "Attachment",
     "AttachmentKind",
@@ -85,11 +89,13 @@ __all__ = [
     "MediationKind",
     "MediationMediator",
     "MediationSession",
+    "MediationSource",
     "MediationStatus",
     "Mediator",
     "MediatorLevel",
     "MeetingKind",
     "Mentorship",
+    "PerformanceStatus",
     "NoticeMethod",
     "Outcome",
     "PartyRole",

@@ -34,6 +34,30 @@ class MediationStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class MediationSource(StrEnum):
+    """How a mediation came to the centre (人民调解法第17条: on application or on its own initiative)."""
+
+    REFERRAL = "referral"  # a petition case referred by the office or a unit
+    WALK_IN = "walk_in"  # a party applied at the window
+    GRID_REPORT = "grid_report"  # reported by a grid worker
+    INITIATIVE = "initiative"  # the committee's own initiative
+
+
+class ConfirmationResult(StrEnum):
+    """The court's answer to a joint application for judicial confirmation (司法确认, 第33条)."""
+
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+
+
+class PerformanceStatus(StrEnum):
+    """How an agreement has been carried out, as last followed up."""
+
+    PERFORMED = "performed"
+    PARTLY = "partly"
+    NOT_PERFORMED = "not_performed"
+
+
 class Mediator(SQLModel, table=True):
     """A mediator: a veteran (老马) or a junior (小马) attached to a grid."""
 
@@ -89,6 +113,8 @@ class MediationCase(SQLModel, table=True):
     closed_on: date | None = Field(default=None, index=True)
     result_note: str | None = Field(default=None, sa_type=sa.Text)
     referred_by_id: int | None = Field(default=None, foreign_key="user.id")  # who referred the petition case
+    source: MediationSource | None = enum_field(MediationSource, nullable=True, length=20)
+    routes_told: str | None = Field(default=None, max_length=100)  # failed: routes the parties were told of
     created_at: datetime = created_field()
     version: int = version_field()
 
@@ -149,4 +175,9 @@ class Agreement(SQLModel, table=True):
     confirmation_applied_on: date | None = None
     confirmation_due: date | None = None
     confirmed: bool = Field(default=False)
+    confirmation_result: ConfirmationResult | None = enum_field(ConfirmationResult, nullable=True, length=12)
+    confirmation_decided_on: date | None = None
+    performance_status: PerformanceStatus | None = enum_field(PerformanceStatus, nullable=True, length=16)
+    performance_checked_on: date | None = None
+    performance_note: str | None = Field(default=None, sa_type=sa.Text)
     version: int = version_field()

@@ -28,6 +28,9 @@ ENUM_KINDS = {
     "mediator_level": models.MediatorLevel,
     "mediation_kind": models.MediationKind,
     "mediation_status": models.MediationStatus,
+    "mediation_source": models.MediationSource,
+    "confirmation_result": models.ConfirmationResult,
+    "performance_status": models.PerformanceStatus,
     "letter_kind": models.LetterKind,
 }
 

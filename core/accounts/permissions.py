@@ -43,7 +43,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "pii.view": frozenset({R}),  # sees full ID numbers and phones without a reveal (intake, repeat matching)
     "pii.reveal": frozenset({A, R, H, S}),  # reveals one masked value, audited
     # mediation
-    "mediation.view": frozenset({A, R, M, S, L}),
+    "mediation.view": frozenset({A, R, H, M, S, L}),  # a handler: his unit's cases' mediations
+    "mediation.open": frozenset({A, R, M}),  # a mediation on application at the centre's window (第17条)
     "mediation.edit": frozenset({A, M}),
     "mediator.edit": frozenset({A}),
     # supervision

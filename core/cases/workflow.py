@@ -19,7 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from core.accounts import audit
-from core.accounts.permissions import allowed, case_in_scope, require_case
+from core.accounts.permissions import allowed, case_in_scope, require, require_case
 from core.calendar import clock
 from core.cases.registration import get_case, settle_repeat
 from core.cases.status import ENDED as ENDED  # the one definition of each lives in core.cases.status
@@ -337,19 +337,33 @@ class _Step:
 
 @contextmanager
 def _step(
-    session: Session, actor: User, case_id: int, version: int, action: str, *, note: str | None = None
+    session: Session,
+    actor: User,
+    case_id: int,
+    version: int,
+    action: str,
+    *,
+    note: str | None = None,
+    centre: bool = False,
 ) -> Iterator[_Step]:
     """Open a transition on a locked, visible case; roll back on any error so nothing is half-written.
 
     `note` is the action's optional free note, checked here like every text (the required ones are checked
-    by the action with its other inputs).
+    by the action with its other inputs). `centre`: the mediation centre acts, who sees no petition file.
     """
     try:
-        case = get_case(session, actor, case_id, for_update=True)
-        require_case(actor, TRANSITIONS[action].permission_for(case), case)
-        denied = _permission_error(actor, case, action)
-        if denied:
-            raise denied
+        if centre:
+            require(actor, "mediation.edit")
+            stmt = select(Case).where(Case.id == case_id).with_for_update()
+            case = session.exec(stmt.execution_options(populate_existing=True)).first()
+            if case is None:
+                raise NotFound(t("workflow.not_found"))
+        else:
+            case = get_case(session, actor, case_id, for_update=True)
+            require_case(actor, TRANSITIONS[action].permission_for(case), case)
+            denied = _permission_error(actor, case, action)
+            if denied:
+                raise denied
         if case.version != version:
             raise _stale(session, case_id)
         illegal = _transition_error(actor, case, action)
@@ -876,7 +890,23 @@ def return_from_mediation(
     handling case goes on with its running clock and a registered case goes back to triage, its 15 days
     counted from the return (the referral decided nothing).
     """
-    with _step(session, actor, case_id, version, "return_from_mediation") as step:
+    return _return_from_mediation(session, actor, case_id, version, on, agreed, note, mediation_id)
+
+
+def return_from_centre(
+    session: Session, actor: User, case_id: int, *, on: date, agreed: bool, note: str, mediation_id: int
+) -> Case:
+    """Take the case back when the mediator who sits on its mediation ends it (core.mediation checks he
+    does); the same step as return_from_mediation, without the petition file's scope he does not have."""
+    case = session.get(Case, case_id)
+    version = case.version if case is not None else 0
+    return _return_from_mediation(
+        session, actor, case_id, version, on, agreed, note, mediation_id, centre=True
+    )
+
+
+def _return_from_mediation(session, actor, case_id, version, on, agreed, note, mediation_id, *, centre=False):
+    with _step(session, actor, case_id, version, "return_from_mediation", centre=centre) as step:
         case, errors = step.case, Errors()
         errors.date("on", on, after=_referred_on(session, case), after_field="referred_on")
         errors.text("note", note)

@@ -12,19 +12,17 @@ import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-import sqlalchemy as sa
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, func, select
 
 from core.accounts import audit
 from core.calendar import clock
 from core.cases import workflow
 from core.cases.registration import get_case
-from core.platform.errors import IllegalTransition, NotFound, StaleVersion
+from core.mediation import access, agreements
+from core.platform.errors import IllegalTransition, StaleVersion
 from core.platform.validation import Errors
-from i18n import t
+from i18n import label, t
 from models import (
-    Agreement,
     Case,
     MediationCase,
     MediationConsent,
@@ -104,7 +102,7 @@ def refer_case(
         errors.text("note", note, required=False)
         errors.raise_if_any()
         mediation = MediationCase(
-            number=_next_number(session, on),
+            number=next_number(session, on),
             case_id=case.id,
             kind=MediationKind.PEOPLE,
             dispute_type=case.subject,
@@ -169,9 +167,12 @@ def conclude_mediation(
     on: date,
     terms: str | None = None,
     note: str | None = None,
+    agreement: agreements.Particulars | None = None,
+    routes_told: Sequence[str] | None = None,
 ) -> MediationCase:
-    """End a mediation the parties consented to: an agreement (its terms kept as the Agreement, the basis of
-    the reply), a failure (the parties told of other routes, 第26条) or a withdrawal; the case comes back."""
+    """End a mediation the parties consented to: an agreement (the 调解协议书 with its particulars, or only
+    its terms, the basis of the reply), a failure (the parties told of other routes, 第26条: required from
+    the mediator who sat on it) or a withdrawal; a referred case comes back in the same commit."""
     try:
         mediation, case = _load(session, actor, mediation_id, version)
         if mediation.status == M.APPLIED:
@@ -184,36 +185,39 @@ def conclude_mediation(
         except ValueError:
             errors.add("outcome", t("mediation.error.outcome"))
         errors.date("on", on, after=mediation.accepted_on, after_field="accepted_on")
-        errors.text("terms", terms, required=outcome == Outcome.AGREED)
-        errors.text("note", note, required=outcome != Outcome.AGREED)
-        errors.raise_if_any()
         agreed = outcome == Outcome.AGREED
+        if agreed and agreement is None:
+            errors.text("terms", terms)
+            agreement = agreements.Particulars(facts=mediation.summary or mediation.title, terms=terms or "")
+        elif agreed:
+            agreements.check(errors, agreement, on)
+        errors.text("note", note, required=not agreed and outcome != Outcome.FAILED)
+        routes = agreements.check_routes(
+            errors,
+            routes_told,
+            required=outcome == Outcome.FAILED and access.sits_on(session, actor, mediation.id),
+        )
+        if outcome == Outcome.FAILED and not routes:
+            errors.text("note", note)
+        errors.raise_if_any()
         if agreed:
-            agreement = Agreement(
-                mediation_id=mediation.id,
-                number=mediation.number.replace("TJ-", "XY-", 1),
-                facts=mediation.summary or mediation.title,
-                terms=terms.strip(),
-                signed_on=on,
-                effective_on=on,
-            )
-            session.add(agreement)
+            written = agreements.build(session, mediation, agreement, on)
         before = audit.snapshot(mediation, RECORD_FIELDS)
         mediation.status, mediation.closed_on = M(outcome.value), on
         mediation.result_note = (note or "").strip() or None
-        after = audit.snapshot(mediation, RECORD_FIELDS) | ({"terms": terms.strip()} if agreed else {})
-        audit.record(
-            session,
-            actor,
-            "mediation.conclude",
-            object_type="mediation_case",
-            object_id=mediation.id,
-            before=before,
-            after=after,
-            note=mediation.result_note,
+        mediation.routes_told = ",".join(routes) or None
+        after = audit.snapshot(mediation, RECORD_FIELDS) | (
+            {"terms": written.terms, "agreement_number": written.number} if agreed else {}
+        )
+        if routes:
+            after["routes_told"] = "、".join(label("route_told", r) for r in routes)
+        access.record(
+            session, actor, mediation, "mediation.conclude", before, after, note=mediation.result_note
         )
         _finish(session, mediation, version)
-        back_note = mediation.result_note or t("mediation.note.agreed", number=agreement.number)
+        back_note = mediation.result_note or (
+            t("mediation.note.agreed", number=written.number) if agreed else after["routes_told"]
+        )
     except Exception:
         session.rollback()
         raise
@@ -273,23 +277,26 @@ CASE_ACTIONS = {"refer_mediation": refer_case, "return_from_mediation": take_bac
 # --- the shared steps -----------------------------------------------------------------------------
 
 
-def _load(session: Session, actor: User, mediation_id: int, version: int) -> tuple[MediationCase, Case]:
-    """Return the mediation record (locked) and its case, checking the user may take the case back now."""
-    stmt = select(MediationCase).where(MediationCase.id == mediation_id).with_for_update()
-    mediation = session.exec(stmt).first()
-    if mediation is None or mediation.case_id is None:
-        raise NotFound(t("error.not_found"))
-    case = get_case(session, actor, mediation.case_id)
+def _load(
+    session: Session, actor: User, mediation_id: int, version: int
+) -> tuple[MediationCase, Case | None]:
+    """Return the mediation record (locked) and its petition case if any, checking the user may act on it."""
+    mediation = access.get_mediation(session, actor, mediation_id, for_update=True)
     if mediation.status not in ENDED:
-        # Whoever may take the case back from mediation keeps its mediation record.
-        workflow.check_action(actor, case, "return_from_mediation")
+        access.require_act(session, actor, mediation)
     if mediation.version != version:
         raise StaleVersion(t("workflow.stale_unknown"))
+    case = session.get(Case, mediation.case_id) if mediation.case_id is not None else None
     return mediation, case
 
 
 def _consent(
-    session: Session, actor: User, mediation: MediationCase, case: Case, on: date, answers: Mapping[str, bool]
+    session: Session,
+    actor: User,
+    mediation: MediationCase,
+    case: Case | None,
+    on: date,
+    answers: Mapping[str, bool],
 ) -> str | None:
     """Write the answers; return the first party who refused, or None. All consenting accepts the mediation."""
     errors, names = Errors(), parties_of(mediation)
@@ -338,7 +345,7 @@ def _consent(
         "mediation.consent",
         object_type="mediation_case",
         object_id=mediation.id,
-        case_id=case.id,
+        case_id=mediation.case_id,
         before=before,
         after=after,
     )
@@ -346,38 +353,42 @@ def _consent(
 
 
 def _back(
-    session: Session, actor: User, mediation: MediationCase, case: Case, on: date, agreed: bool, note: str
+    session: Session,
+    actor: User,
+    mediation: MediationCase,
+    case: Case | None,
+    on: date,
+    agreed: bool,
+    note: str,
 ) -> MediationCase:
-    """Take the case back from mediation in the same commit as the record's change."""
-    workflow.return_from_mediation(
-        session,
-        actor,
-        case.id,
-        case.version,
-        on=on,
-        agreed=agreed,
-        note=note[:1000],
-        mediation_id=mediation.id,
-    )
+    """Take the case back from mediation in the same commit as the record's change (an application: commit)."""
+    if case is None:
+        session.commit()
+    elif access.acts_as_centre(session, actor, mediation):
+        workflow.return_from_centre(
+            session, actor, case.id, on=on, agreed=agreed, note=note[:1000], mediation_id=mediation.id
+        )
+    else:
+        workflow.return_from_mediation(
+            session,
+            actor,
+            case.id,
+            case.version,
+            on=on,
+            agreed=agreed,
+            note=note[:1000],
+            mediation_id=mediation.id,
+        )
     session.refresh(mediation)
     return mediation
 
 
 def _finish(session: Session, mediation: MediationCase, version: int) -> None:
     """Bump the record's version with a guarded UPDATE, so two writers cannot both win."""
-    session.flush()
-    table = MediationCase.__table__
-    result = session.execute(
-        sa.update(table)
-        .where(table.c.id == mediation.id, table.c.version == version)
-        .values(version=version + 1)
-    )
-    if result.rowcount != 1:
-        raise StaleVersion(t("workflow.stale_unknown"))
-    set_committed_value(mediation, "version", version + 1)
+    access.bump_version(session, mediation, version)
 
 
-def _next_number(session: Session, on: date) -> str:
+def next_number(session: Session, on: date) -> str:
     """Return the next mediation number of the year, 调解 TJ-2026-000001."""
     prefix = f"TJ-{on.year}-"
     count = session.exec(select(func.count()).where(MediationCase.number.startswith(prefix))).one()

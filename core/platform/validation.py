@@ -61,6 +61,12 @@ TEXT_LIMITS: dict[str, TextLimit] = {
     "terms": TextLimit(5_000, multiline=True),
     "parties": TextLimit(500),  # the parties to a mediation, "张三、李四" (core.mediation.referral)
     "party": TextLimit(40),  # a mediation agreement's terms (core.mediation.referral)
+    "dispute_type": TextLimit(40),  # a mediation's dispute type (core.mediation.cases)
+    "dispute_summary": TextLimit(5_000, multiline=True),
+    "present": TextLimit(500),  # the people present at a mediation session (第27条)
+    "facts": TextLimit(5_000, multiline=True),  # an agreement's facts and disputed issues (第28条)
+    "responsibility": TextLimit(2_000, multiline=True),
+    "performance": TextLimit(2_000, multiline=True),  # how and by when the terms are carried out
 }
 # C0 control characters (and lone surrogates, which no database stores) are refused; a multi-line text
 # may hold newlines (also as CRLF) and tabs.
