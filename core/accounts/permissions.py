@@ -34,6 +34,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "case.instruct": frozenset({L}),  # the leader in charge's instruction (批示) on his case
     "case.urge": frozenset({A, S}),  # 督办/催办 note on a case
     "case.export": frozenset({A, R, S, L}),
+    "case.import": frozenset({A, R}),  # a case ledger (台账) from Excel or CSV (core.exchange.ledger)
     # leaders' reception days (接访日): a leader sees his own, these roles may pick any leader's
     "reception.view": frozenset({A, R, S, L}),
     "reception.any_leader": frozenset({A, R, S}),

@@ -172,6 +172,11 @@ def register_case(session: Session, actor: User, data: CaseCreate | dict) -> Reg
             raise
 
 
+def check_case(session: Session, data: CaseCreate | dict) -> _Checked:
+    """Check a registration exactly as intake does, writing nothing (a ledger import checks each row so)."""
+    return _check(session, _parse(data))
+
+
 def _parse(data: CaseCreate | dict) -> CaseCreate:
     if isinstance(data, CaseCreate):
         return data

@@ -17,7 +17,7 @@ from sqlmodel import Session
 from core.calendar import clock
 from core.demo.draw import years_before
 from core.demo.history import Memory
-from core.demo.writer import Writer
+from core.platform.bulk import Writer
 from core.platform.config import get_settings
 from models.base import CST
 

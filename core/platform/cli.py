@@ -82,3 +82,31 @@ def main(argv: list[str] | None = None, *, prepare: Callable[[sa.Engine], sa.Eng
     except PetitionDeskError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 1
+
+
+class ProgressBar:
+    """A one-line progress bar on standard error: `bar(phase, done, total)` redraws it (total None: a count)."""
+
+    WIDTH = 30
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stderr
+        self.phase: str | None = None
+
+    def __call__(self, phase: str, done: int, total: int | None) -> None:
+        if self.phase not in (None, phase):
+            self.stream.write("\n")
+        self.phase = phase
+        if total:
+            filled = min(self.WIDTH, self.WIDTH * done // total)
+            bar = "#" * filled + "-" * (self.WIDTH - filled)
+            self.stream.write(f"\r{phase:8} [{bar}] {min(100, 100 * done // total):3d}% {done}/{total}")
+        else:
+            self.stream.write(f"\r{phase:8} {done}")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.phase is not None:
+            self.stream.write("\n")
+            self.stream.flush()
+            self.phase = None

@@ -31,6 +31,7 @@ EXPECTED = {
     "case.instruct": "L",
     "case.urge": "AS",
     "case.export": "ARSL",
+    "case.import": "AR",
     "reception.view": "ARSL",
     "reception.any_leader": "ARS",
     "case.identity": "ARHS",

@@ -1,4 +1,4 @@
-"""The demo's bulk writer: rows buffered per table as dicts with explicit ids, inserted in foreign-key order."""
+"""Bulk writing: rows buffered per table as dicts with explicit ids, inserted in foreign-key order."""
 
 from __future__ import annotations
 
@@ -117,7 +117,9 @@ class Writer:
         if self.conn.dialect.name != "postgresql":
             return
         quote = self.conn.dialect.identifier_preparer.quote
-        for name in self.next_ids:
+        for name in (
+            n for n in self.next_ids if self.counts[n]
+        ):  # only tables it filled: others keep their sequences
             table = quote(name)
             sql = f"SELECT setval(pg_get_serial_sequence(:t, 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"
             self.conn.execute(sa.text(sql), {"t": table})
