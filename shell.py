@@ -68,6 +68,14 @@ PAGES: list[PageSpec] = [
         hidden=True,
     ),
     PageSpec(
+        "documents",
+        "documents",
+        "doc.page_title",
+        ":material/description:",
+        "nav.section_desk",
+        "document.page",
+    ),
+    PageSpec(
         "dashboard",
         "dashboard",
         "dashboard.page",

@@ -22,7 +22,7 @@ from models.case import (
     Stage,
     UnitRole,
 )
-from models.document import Attachment, AttachmentKind, Document, DocumentKind
+from models.document import Attachment, AttachmentKind, Document, DocumentKind, DocumentTemplate
 from models.draft import IntakeDraft
 from models.geography import Community, CommunityKind, Grid, Street, StreetKind
 from models.mediation import (
@@ -75,6 +75,7 @@ __all__ = [
     "CommunityKind",
     "Document",
     "DocumentKind",
+    "DocumentTemplate",
     "Gender",
     "Grid",
     "Holiday",

@@ -13,7 +13,7 @@ from core.platform.errors import NotFound
 from core.platform.timeutil import today
 from i18n import label, t
 from i18n.format import fmt_date, fmt_datetime, fmt_int
-from widgets import case_actions, case_header, parties, timeline
+from widgets import case_actions, case_documents, case_header, parties, timeline
 from widgets.guard import require_page
 from widgets.session import same_tab_link
 from widgets.text import md
@@ -67,7 +67,7 @@ def _tabs(file: case_file.CaseFile, user) -> None:
     with tabs[4]:
         _meetings(file)
     with tabs[5]:
-        _documents(file)
+        case_documents.show(file, user)
 
 
 def _content(file: case_file.CaseFile, user) -> None:
@@ -158,17 +158,3 @@ def _pauses(file: case_file.CaseFile) -> None:
         line = f"{t('casefile.pause')}：{label('pause', p.kind)} · {label('stage', p.stage)}"
         line += f" · {fmt_date(p.started_on)} – {end}"
         st.caption(f"{line} · {md(p.reason)}")
-
-
-def _documents(file: case_file.CaseFile) -> None:
-    if not file.documents:
-        st.info(t("casefile.documents_none"))
-        return
-    for d in file.documents:
-        kind = t(f"casefile.document.{_value(d.kind)}")
-        st.markdown(f"**{kind}** · {md(d.number)} · {md(d.title)} · {fmt_datetime(d.created_at)}")
-
-
-def _value(value) -> str:
-    """Return an enum's value (rows read with plain columns already hold it)."""
-    return getattr(value, "value", value)

@@ -6,8 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from core.cases.case_file import CaseFile
-from core.cases.workflow import TRANSITIONS, action_label
+from core.cases.case_file import CaseFile, event_label
 from i18n import catalog, get_language, label, t
 from i18n.format import fmt_date, fmt_datetime
 from models import CaseEvent
@@ -36,14 +35,6 @@ ENUM_FIELDS = {
 QUIET = frozenset(
     {"register", "pii.reveal", "self_service.lookup", "self_service.failed", "self_service.refused"}
 )
-
-
-def event_label(action: str) -> str:
-    """Return the words for an event's action: a workflow action's button label, or the event's own."""
-    if action in TRANSITIONS:
-        return action_label(action)
-    key = f"casefile.event.{action.replace('.', '_')}"
-    return t(key) if key in catalog(get_language()) else action
 
 
 def field_name(name: str) -> str:

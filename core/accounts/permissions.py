@@ -52,6 +52,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "supervision.view": frozenset({A, S, L}),
     "supervision.edit": frozenset({A, S}),
     "supervision.reply": frozenset({A, H}),
+    # standard documents (core.documents.standard: each kind is generated under its stage's action) and archives
+    "document.template": frozenset({A}),  # replace a document kind's template
+    "archive.export": frozenset({A, R}),  # a closed case's archive package (信访档案)
+    "archive.view": frozenset({A, R, S}),  # the list of archives due for review of destruction
+    "document.page": frozenset({A, R, H, S}),  # the documents page: batch printing, templates, archives due
     # dashboards and reference data (the low-code admin: each table names its view and write actions)
     "kpi.view": frozenset(
         {A, S, L, H, D}

@@ -12,6 +12,7 @@ from core.accounts import permissions, pii
 from core.calendar import clock
 from core.cases import workflow
 from core.cases.registration import get_case
+from i18n import catalog, get_language, t
 from models import (
     Attachment,
     Case,
@@ -138,7 +139,7 @@ def load(session: Session, user: User, case_id: int, today: date) -> CaseFile:
         events=events,
         events_truncated=truncated,
         linked=linked_cases(session, user, case),
-        documents=_documents(session, case.id),
+        documents=documents_of(session, case.id, pii.can_see_identity(user, case)),
         stages=stage_dues(case, clock.due_dates(case, cal, limits)),
         actions=workflow.available_actions(session, user, case),
         unit_names=_unit_names(session, units, events),
@@ -192,9 +193,13 @@ def _pauses(session: Session, case_id: int) -> list[CasePause]:
     return list(session.exec(stmt.order_by(CasePause.started_on, CasePause.id)).all())
 
 
-def _documents(session: Session, case_id: int) -> list[Document]:
+def documents_of(session: Session, case_id: int, identity: bool) -> list[Document]:
+    """Return the case's documents, newest revision first; one naming a hidden accuser is left out (第30条)."""
     stmt = select(Document).where(Document.case_id == case_id)
-    return list(session.exec(stmt.order_by(Document.created_at, Document.id)).all())
+    if not identity:
+        stmt = stmt.where(Document.confidential.is_(False))
+    order = (Document.kind, Document.number, Document.revision.desc(), Document.id.desc())
+    return list(session.exec(stmt.order_by(*order)).all())
 
 
 # --- linked cases ---------------------------------------------------------------------------------
@@ -321,3 +326,11 @@ def _place(session: Session, case: Case) -> list[str]:
     )
     row = session.execute(stmt).first() if case.street_id or case.community_id or case.grid_id else None
     return [name for name in (row or ()) if name]
+
+
+def event_label(action: str) -> str:
+    """Return the words for an event's action: a workflow action's button label, or the event's own."""
+    if action in workflow.TRANSITIONS:
+        return workflow.action_label(action)
+    key = f"casefile.event.{action.replace('.', '_')}"
+    return t(key) if key in catalog(get_language()) else action

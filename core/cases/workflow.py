@@ -134,6 +134,11 @@ def _delivery_field(case: Case) -> str | None:
     return None
 
 
+def pending_delivery(case: Case) -> str | None:
+    """Return the date field a delivery (送达回证 returned) would fill now, or None when nothing awaits one."""
+    return _delivery_field(case)
+
+
 def _not_objected(case: Case, actor: User) -> str | None:
     return "workflow.guard.already_objected" if case.objected_on is not None else None
 

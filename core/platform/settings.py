@@ -39,6 +39,11 @@ OTHER_DEFAULTS: dict[str, object] = {
     # The petitioner's days to rate a delivered reply; unrated after them, the case reads as not rated and may
     # be closed (local practice, 国信发〔2022〕11号 sets no number).
     "rating.window_days": 7,
+    # Years a closed case's archive is kept before it is reviewed for destruction (信访档案; never deleted by
+    # the product): accusations and complaints long, suggestions short.
+    "archive.retention_years.accusation": 30,
+    "archive.retention_years.complaint": 30,
+    "archive.retention_years.suggestion": 10,
 }
 
 
@@ -75,6 +80,7 @@ RANGES: dict[str, Range] = {
     "alert.yellow_working_days": Range(0, 20, "working_days"),
     "auth.session_hours": Range(1, 24, "hours"),
     "rating.window_days": Range(1, 30, "days"),
+    **{f"archive.retention_years.{c}": Range(1, 100, "years") for c in ("accusation", "complaint", "suggestion")},
 }
 
 
