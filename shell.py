@@ -275,6 +275,18 @@ def main() -> None:
     except Exception:  # the app must say the database is down, not crash with a trace
         log.exception("database not ready")
         _outage(t("error.database_down"))
+    try:
+        page = _navigation()
+    except Exception as exc:  # lost mid-session: the sign-in and the to-do count read it before any page runs
+        if not db.is_unavailable(exc):
+            raise
+        log.warning("database unavailable before the page: %s", exc)
+        _outage(t("error_page.database_busy"))
+    _run(page)
+
+
+def _navigation():
+    """Return the page this run shows: the user's own navigation, or the visitor's hidden one."""
     user = session_widget.current_user()
     st.session_state[LANG_KEY] = _language(user)
     set_language(st.session_state[LANG_KEY])
@@ -283,19 +295,17 @@ def main() -> None:
     keyboard.install()
     _check_specs()
     if user is not None and Role(user.role) == Role.DISPLAY:  # the big screen alone, no sidebar to open
-        _run(_display_navigation(user))
-        return
+        return _display_navigation(user)
     _reference_date_notice()
     if user is None:
         pages = [page for section in build_pages(None).values() for page in section]
-        _run(st.navigation(pages, position="hidden"))
-        return
+        return st.navigation(pages, position="hidden")
     _language_switch()
     session_widget.sidebar_account(user)
     sections = build_pages(user)
     page = st.navigation(sections, expanded=True)  # every page in view: an admin has more than ten
     _first_screen(page, user, sections)
-    _run(page)
+    return page
 
 
 def _first_screen(page, user, sections: dict[str, list]) -> None:
@@ -333,7 +343,12 @@ def _outage(message: str) -> None:
     def outage_page() -> None:
         st.error(message, icon=":material/database:")
 
-    st.navigation([st.Page(outage_page, title=t("app.name"))], position="hidden").run()
+    # at every page's address, so reloading /cases says the message, not Streamlit's "page not found"
+    paths = dict.fromkeys(path for path in (*(spec.url_path for spec in PAGES), "screen") if path)
+    title = t("app.name")
+    pages = [st.Page(outage_page, title=title, default=True)]
+    pages += [st.Page(outage_page, title=title, url_path=path) for path in paths]
+    st.navigation(pages, position="hidden").run()
     st.stop()
 
 

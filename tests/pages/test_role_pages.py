@@ -391,3 +391,16 @@ def test_single_sign_on_ignores_an_unverified_email(session, monkeypatch):
     _sso_leader(session)
     identity = {"email": "chen@jb.gov.cn", "email_verified": False, "sub": "abc"}
     assert _sso_app(monkeypatch, identity).run().markdown[0].value == "anonymous"
+
+
+def test_a_database_lost_mid_session_is_said_in_words_on_any_page(session, monkeypatch):
+    """The sign-in is read before any page runs: losing the database there is the busy message, not a trace."""
+    import sqlalchemy as sa
+
+    def lost():
+        raise sa.exc.OperationalError("select", {}, Exception("server closed the connection unexpectedly"))
+
+    monkeypatch.setattr("widgets.session.current_user", lost)
+    at = AppTest.from_file(str(shell.__file__), default_timeout=60).run()
+    assert not at.exception
+    assert _errors(at) == ["数据库正忙或暂时无法连接，您的操作未保存。请稍后刷新页面重试。"]
