@@ -23,6 +23,7 @@ from sqlmodel import Session, select
 from core.accounts import audit, permissions, pii
 from core.cases import case_file, workflow
 from core.cases.attachments import path_for, store_bytes
+from core.mediation import access
 from core.platform import timeutil
 from core.platform.config import get_settings
 from core.platform.errors import NotFound, PermissionDenied, StaleVersion, ValidationError
@@ -831,7 +832,8 @@ def _made(session: Session, actor: User, kind: DocumentKind, target_id: int, uni
         agreement = session.get(Agreement, target_id)
         if agreement is None:
             raise NotFound(t("error.not_found"))
-        mediation = session.get(MediationCase, agreement.mediation_id)
+        mediation = access.get_mediation(session, actor, agreement.mediation_id)
+        access.require_act(session, actor, mediation)
         case = session.get(Case, mediation.case_id) if mediation.case_id else None
         return Made(kind, agreement_context(session, agreement), case=case, mediation_id=mediation.id)
     check = session.get(SpotCheck, target_id)
@@ -934,21 +936,19 @@ def available_kinds(session: Session, actor: User, case: Case) -> list[DocumentK
 
 
 def visible(session: Session, user: User, doc: Document) -> bool:
-    """Return whether the user may see the document (its case's scope, the accuser rule, its wing's view)."""
-    if doc.case_id is not None:
-        case = session.get(Case, doc.case_id)
-        if not permissions.case_in_scope(user, case):
-            return False
-        return not doc.confidential or pii.can_see_identity(user, case)
+    """Return whether the user may see the document: its mediation's, letter's or case's own visibility rule."""
     if doc.mediation_id is not None:
-        return permissions.allowed(user, "mediation.view")
-    if permissions.allowed(user, "supervision.view"):
-        return True
-    return (
-        permissions.allowed(user, "supervision.reply")
-        and doc.unit_id is not None
-        and doc.unit_id == user.unit_id
-    )
+        stmt = select(MediationCase.id).where(MediationCase.id == doc.mediation_id, access.visible(user))
+        return session.exec(stmt).first() is not None
+    if doc.letter_id is not None or doc.spot_check_id is not None:
+        if permissions.allowed(user, "supervision.view"):
+            return True
+        mine = doc.unit_id is not None and doc.unit_id == user.unit_id
+        return permissions.allowed(user, "supervision.reply") and mine
+    case = session.get(Case, doc.case_id) if doc.case_id is not None else None
+    if case is None or not permissions.case_in_scope(user, case):
+        return False
+    return not doc.confidential or pii.can_see_identity(user, case)
 
 
 def case_documents(session: Session, user: User, case: Case) -> list[Document]:

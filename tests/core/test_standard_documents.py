@@ -17,7 +17,7 @@ from sqlmodel import select
 from core.cases import workflow
 from core.documents import standard
 from core.documents.standard import K
-from core.platform.errors import PermissionDenied, ValidationError
+from core.platform.errors import NotFound, PermissionDenied, ValidationError
 from models import (
     Agreement,
     Case,
@@ -244,9 +244,8 @@ def test_the_petitioners_notice_of_an_accusation_is_kept_from_the_accused_units_
     assert notice.confidential is True and ACCUSER in rendered(session, admin, notice)
     handler = make_user(session, Role.HANDLER, unit=accused)
     assert standard.case_documents(session, handler, case) == []
-    with pytest.raises(Exception) as err:
+    with pytest.raises(NotFound):
         standard.read(session, handler, notice.id)
-    assert type(err.value).__name__ == "NotFound"
     with pytest.raises(PermissionDenied):
         standard.generate(session, handler, K.ACCEPTANCE_NOTICE, case.id)
 
@@ -307,6 +306,16 @@ def test_the_mediation_agreement_holds_parties_terms_signatures_and_the_30_day_c
              "30日内共同向人民法院申请司法确认", "第三十三条", "2026年9月20日"]  # fmt: skip
     assert [w for w in words if w not in text] == []
     assert doc.mediation_id == mediation.id
+    sitting, other = make_user(session, Role.MEDIATOR), make_user(session, Role.MEDIATOR)
+    mediator.user_id = sitting.id
+    session.add(Mediator(name="周调解", user_id=other.id))
+    session.commit()
+    assert standard.generate(session, sitting, K.MEDIATION_AGREEMENT, agreement.id).revision == 2
+    assert standard.read(session, sitting, doc.id)[0].id == doc.id
+    with pytest.raises(NotFound):  # a mediator who does not sit on it neither sees nor makes its agreement
+        standard.read(session, other, doc.id)
+    with pytest.raises(NotFound):
+        standard.generate(session, other, K.MEDIATION_AGREEMENT, agreement.id)
 
 
 def test_the_rectification_notice_lists_the_units_failed_cases_and_the_deadline(session, admin, unit):
