@@ -417,7 +417,7 @@ class _Checker:
             errors.add("status", t("exchange.error.status", value=t(f"enum.status.{status.value}")))
             return {}, errors.errors
         received = row.received_on
-        case = dict(_CASE_DEFAULTS)
+        case: dict = {}
         case.update(
             status=status, channel=data.channel, received_on=received, category=data.category, route=data.route,
             subject=data.subject, title=data.title.strip(), content=data.content.strip(),
@@ -451,15 +451,14 @@ class _Checker:
         case.update(stage=stage, stage_started_on=start)
         if errors.errors:
             return {}, errors.errors
-        ns = SimpleNamespace(**case)
+        ns = SimpleNamespace(**(_CASE_DEFAULTS | case))
         ns.acceptance_due_on, ns.reply_due_on = clock.stage_deadlines_of(
             ns, self.lookups.cal, self.lookups.limits
         )[:2]
         clock.refresh_case(ns, self.lookups.cal, self.lookups.limits)
         # enums staged as their values: a pickled enum member costs ten times a string to load
-        return {
-            k: getattr(v, "value", v) for k, v in vars(ns).items() if v != _CASE_DEFAULTS[k] or k == "status"
-        }, {}
+        keys = (*case, "acceptance_due_on", "reply_due_on", "due_on", "due_provisional")
+        return {k: getattr(v, "value", v) for k in keys if (v := getattr(ns, k)) is not None}, {}
 
 
 def _split(text: str | None) -> list[str]:
