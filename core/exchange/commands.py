@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 
 from sqlmodel import Session, select
 
-from core.exchange import ledger, mapping
+from core.exchange import backup, export, ledger, mapping
+from core.platform import timeutil
 from core.platform.cli import ProgressBar, command
+from core.platform.config import get_settings
 from core.platform.errors import ValidationError
 from i18n import t
 from models import Role, User
 
 
-def _actor(session: Session, username: str | None) -> User:
-    """Return the account an import runs as: the one named, or the first active administrator."""
-    stmt = select(User).where(User.active, User.role.in_([Role.ADMIN, Role.REGISTRAR]))
+def _actor(session: Session, username: str | None, roles=(Role.ADMIN, Role.REGISTRAR)) -> User:
+    """Return the account a command runs as: the one named, or the first active administrator."""
+    stmt = select(User).where(User.active)
+    stmt = stmt.where(User.role.in_(roles)) if roles else stmt
     stmt = stmt.where(User.username == username) if username else stmt.where(User.role == Role.ADMIN)
     user = session.exec(stmt.order_by(User.id)).first()
     if user is None:
@@ -87,4 +91,79 @@ def _import(args: argparse.Namespace) -> int:
         target = args.codes or args.file.with_suffix(".query-codes.xlsx")
         target.write_bytes(ledger.query_code_sheet(done))
         print(f"query codes of {len(done.query_codes)} open cases written to {target} (shown only there)")
+    return 0
+
+
+def _export_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("kind", choices=export.KINDS, help="cases (the case list), audit (the audit log), kpis")
+    p.add_argument("--format", choices=export.FORMATS, default="xlsx", help="xlsx (default) or csv")
+    p.add_argument(
+        "--output", type=Path, default=None, metavar="FILE", help="default: petition-desk-KIND-DATE"
+    )
+    p.add_argument("--from", dest="start", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD",
+                   help="audit and kpis: first day (default: 1 January of this year)")  # fmt: skip
+    p.add_argument("--to", dest="end", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD",
+                   help="audit and kpis: last day (default: today)")  # fmt: skip
+    p.add_argument(
+        "--user", default=None, metavar="USERNAME", help="account whose view is exported (default: an admin)"
+    )
+
+
+@command("export", "Export the case list, the audit log or the indicators to .xlsx or .csv.", _export_args)
+def _export(args: argparse.Namespace) -> int:
+    today = timeutil.today()
+    start, end = args.start or date(today.year, 1, 1), args.end or today
+    target = args.output or export.default_name(args.kind, args.format, today)
+    bar = ProgressBar()
+    with Session(args.engine, expire_on_commit=False) as session:
+        actor = _actor(session, args.user, roles=None)
+        bar("export", 0, 1)
+        data = export.export(session, actor, args.kind, args.format, start=start, end=end, today=today)
+        bar("export", 1, 1)
+        bar.close()
+    target.write_bytes(data)
+    print(f"{args.kind} written to {target} ({len(data):,} bytes)")
+    return 0
+
+
+def _backup_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--output", type=Path, default=None, metavar="FILE.tar.gz",
+                   help="the archive to write (default: petition-desk-backup-DATE-TIME.tar.gz)")  # fmt: skip
+
+
+@command(
+    "backup", "Back up the database and the attachments into one archive, while the app runs.", _backup_args
+)
+def _backup(args: argparse.Namespace) -> int:
+    target = args.output or Path(f"petition-desk-backup-{timeutil.now():%Y%m%d-%H%M%S}.tar.gz")
+    bar = ProgressBar()
+    try:
+        manifest = backup.backup(args.engine, target, progress=bar)
+    finally:
+        bar.close()
+    rows = sum(n for n, _ in manifest["tables"].values())
+    print(f"backup of {manifest['dialect']} at revision {manifest['revision']}: {rows:,} rows in "
+          f"{len(manifest['tables'])} tables, {len(manifest['attachments'])} attachments -> {target}")  # fmt: skip
+    return 0
+
+
+def _restore_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("archive", type=Path, help="a backup made by `petition-desk backup`")
+
+
+@command(
+    "restore",
+    "Restore a backup into an empty database (--database-url), check every table, then migrate it.",
+    _restore_args,
+    database=False,
+)
+def _restore(args: argparse.Namespace) -> int:
+    url = args.database_url or get_settings().database_url
+    bar = ProgressBar()
+    try:
+        manifest = backup.restore(args.archive, url, progress=bar)
+    finally:
+        bar.close()
+    print(f"restored {len(manifest['tables'])} tables and {len(manifest['attachments'])} attachments; "
+          "every table matches the backup; schema migrated to the current version")  # fmt: skip
     return 0
