@@ -43,13 +43,18 @@ from models.mediation import (
 from models.person import Gender, Person
 from models.subject import Responsibility, ResponsibilityUnit, Subject
 from models.supervision import (
+    ActionKind,
+    ActionStatus,
     LetterKind,
     LetterStatus,
     LetterTrigger,
     SpotCheck,
     SpotCheckItem,
     SpotCheckStatus,
+    NumberCounter,
+    SupervisionAction,
     SupervisionLetter,
+    SupervisionLetterCase,
 )
 from models.unit import Unit, UnitKind
 from models.user import ApiToken, Role, SessionEnd, SignInMethod, User, UserSession
@@ -57,6 +62,11 @@ from models.user import ApiToken, Role, SessionEnd, SignInMethod, User, UserSess
 metadata = SQLModel.metadata
 
 __all__ = [
+    "ActionKind",
+    "ActionStatus",
+    "NumberCounter",
+    "SupervisionAction",
+    "SupervisionLetterCase",
     "Agreement",
     "ConfirmationResult",
     "ApiToken",

@@ -32,6 +32,11 @@ ENUM_KINDS = {
     "confirmation_result": models.ConfirmationResult,
     "performance_status": models.PerformanceStatus,
     "letter_kind": models.LetterKind,
+    "letter_status": models.LetterStatus,
+    "letter_trigger": models.LetterTrigger,
+    "action_kind": models.ActionKind,
+    "action_status": models.ActionStatus,
+    "spot_check_status": models.SpotCheckStatus,
 }
 
 

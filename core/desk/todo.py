@@ -16,6 +16,7 @@ from sqlmodel import Session, func, select
 
 from core.cases.workflow import RUNNING, TRANSITIONS, action_label, open_clause, overdue_clause
 from core.platform import timeutil
+from core.supervision.inbox import InboxItem, unit_inbox
 from i18n import t
 from models import Case, CaseStatus, Role, Stage, User
 
@@ -163,9 +164,16 @@ def _condition(user: User, today: date) -> sa.ColumnElement[bool] | None:
     return sa.and_(*_scope(user), sa.or_(*each))
 
 
+def supervision_todo(session: Session, user: User, today: date) -> list[InboxItem]:
+    """Return what supervision waits for from the user's unit: 催办/督办, letters, rectification notices."""
+    return unit_inbox(session, user, today)
+
+
 def todo_count(session: Session, user: User, today: date | None = None) -> int:
-    """Return how many cases wait for the user (for the count in the navigation)."""
-    condition = _condition(user, today or timeutil.today())
+    """Return how many cases (and supervision items) wait for the user (for the count in the navigation)."""
+    today = today or timeutil.today()
+    condition = _condition(user, today)
+    supervision = len(unit_inbox(session, user, today))
     if condition is None:
-        return 0
-    return session.exec(select(func.count()).select_from(Case).where(condition)).one()
+        return supervision
+    return session.exec(select(func.count()).select_from(Case).where(condition)).one() + supervision

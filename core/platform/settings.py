@@ -44,6 +44,14 @@ OTHER_DEFAULTS: dict[str, object] = {
     "archive.retention_years.accusation": 30,
     "archive.retention_years.complaint": 30,
     "archive.retention_years.suggestion": 10,
+    # supervision letters' and notices' numbers: 江北信督〔2026〕12号 (core.supervision.numbering)
+    "supervision.letter_prefix": "江北信",
+    "supervision.letter_marks": {
+        "supervision": "督",
+        "risk_alert": "险",
+        "improvement": "建",
+        "rectification": "改",
+    },
 }
 
 

@@ -67,6 +67,12 @@ TEXT_LIMITS: dict[str, TextLimit] = {
     "facts": TextLimit(5_000, multiline=True),  # an agreement's facts and disputed issues (第28条)
     "responsibility": TextLimit(2_000, multiline=True),
     "performance": TextLimit(2_000, multiline=True),  # how and by when the terms are carried out
+    "letter_subject": TextLimit(200),  # a supervision letter (core.supervision.letters)
+    "letter_content": TextLimit(5_000, multiline=True),
+    "policy_area": TextLimit(200),
+    "reply": TextLimit(5_000, multiline=True),  # a unit's written reply to a letter or a 督办
+    "findings": TextLimit(1_000, multiline=True),  # a spot check's findings on one case
+    "report": TextLimit(2_000, multiline=True),  # a unit's rectification report
 }
 # C0 control characters (and lone surrogates, which no database stores) are refused; a multi-line text
 # may hold newlines (also as CRLF) and tabs.
