@@ -79,3 +79,25 @@ def test_the_kpis_bench_times_the_dashboard_and_its_baselines_agree_with_core_kp
     for label in ("core.kpis.compute, cold", "core.kpis.compute, warm", "pandas: read tables + compute"):
         assert re.search(re.escape(label) + r" +median +\d+\.\d ms +max +\d+\.\d ms", out), label
     assert re.search(r"dashboard (page script run|\(core calls\)), cold +median", out)
+
+
+def test_the_bench_table_reads_every_bench_s_lines_and_divides_by_the_baseline():
+    from bench.__main__ import Row, parse, table
+
+    out = "\n".join(
+        [
+            "database: sqlite, 2,000 cases",
+            f"{'dashboard page script run, cold':48} median     240.0 ms   max     252.1 ms",
+            f"{'duckdb: compute on the copy':48} median     120.0 ms   max     150.0 ms",
+            "import .csv: dry run    9.9 s; commit   11.4 s = 8,759 rows/s",
+        ]
+    )
+    rows = parse(out)
+    assert rows == {
+        "dashboard page script run, cold": {"median": 240.0, "worst": 252.1},
+        "duckdb: compute on the copy": {"median": 120.0, "worst": 150.0},
+        "import .csv: dry run; commit": {"value": 8759.0, "unit": "rows/s"},
+    }
+    md = table({label: Row(label, {"sqlite": value}) for label, value in rows.items()}, ["sqlite"])
+    assert "| dashboard page script run, cold | 240.0 | 252.1 | duckdb: compute on the copy | 2.00x |" in md
+    assert "| import .csv: dry run; commit | 8,759 rows/s |  |  |  |" in md
