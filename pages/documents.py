@@ -3,6 +3,8 @@ closed cases whose archives are due for review of destruction."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -13,8 +15,9 @@ from core.platform.errors import PetitionDeskError, ValidationError
 from i18n import t
 from i18n.format import fmt_date, fmt_int
 from models import DocumentKind
+from widgets.case_documents import document_bytes
 from widgets.guard import require_page
-from widgets.text import field_error
+from widgets.text import field_error, md
 
 BATCH = "pd_doc_batch"  # (day, bytes, count) of the last built batch, so its download survives the rerun
 ERRORS = "pd_doc_page_errors"
@@ -25,6 +28,8 @@ def render() -> None:
     st.title(t("doc.page_title"))
     if permissions.allowed(user, "case.accept"):
         _batch(user)
+    if permissions.allowed(user, "supervision.edit") or permissions.allowed(user, "mediation.edit"):
+        _others(user)
     if permissions.allowed(user, "archive.view"):
         _due(user)
     if permissions.allowed(user, "document.template"):
@@ -35,7 +40,9 @@ def _batch(user) -> None:
     st.subheader(t("doc.page.batch_heading"))
     errors = st.session_state.get(ERRORS) or {}
     with st.container(horizontal=True, vertical_alignment="bottom"):
-        day = st.date_input(t("doc.page.batch_day"), value=timeutil.today(), key="pd_doc_batch_day", width=220)
+        day = st.date_input(
+            t("doc.page.batch_day"), value=timeutil.today(), key="pd_doc_batch_day", width=220
+        )
         build = st.button(t("doc.page.batch_build"), icon=":material/print:", key="pd_doc_batch_build")
     if build:
         try:
@@ -60,6 +67,53 @@ def _batch(user) -> None:
             icon=":material/download:",
             key="pd_doc_batch_download",
         )
+
+
+def _others(user) -> None:
+    st.subheader(t("doc.page.others_heading"))
+    errors = st.session_state.get(ERRORS) or {}
+    with db.session_scope() as session:
+        choices = standard.sources(session, user)
+    if not choices:
+        st.info(t("doc.page.others_none"))
+        return
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        picked = st.selectbox(
+            t("doc.page.others_source"),
+            range(len(choices)),
+            format_func=lambda i: f"{standard.kind_name(choices[i].kind)} · {choices[i].label}",
+            key="pd_doc_source",
+        )
+        make = st.button(
+            t("doc.widget.generate"), icon=":material/description:", key="pd_doc_source_generate"
+        )
+    source = choices[picked]
+    if make:
+        try:
+            with db.session_scope() as session:
+                doc = standard.generate(session, user, source.kind, source.target_id, unit_id=source.unit_id)
+            errors.pop("source", None)
+            st.success(t("doc.widget.generated", kind=standard.kind_name(source.kind), revision=doc.revision))
+        except PetitionDeskError as exc:
+            errors["source"] = str(exc)
+        st.session_state[ERRORS] = errors
+    field_error(errors.get("source"))
+    with db.session_scope() as session:  # read inside: the scope's rollback expires the rows
+        docs = [
+            (d.id, d.kind, d.number, d.revision) for d in standard.source_documents(session, user, source)
+        ]
+    for doc_id, kind, number, revision in docs:
+        with st.container(horizontal=True, vertical_alignment="center"):
+            st.markdown(f"{md(number)} · {t('doc.widget.revision', n=revision)}", width="stretch")
+            st.download_button(
+                t("doc.widget.download"),
+                data=partial(document_bytes, user, doc_id),
+                file_name=f"{standard.kind_name(kind)}_{number}_v{revision}.docx",
+                mime=standard.DOCX_MIME,
+                on_click="ignore",
+                icon=":material/download:",
+                key=f"pd_doc_src_{doc_id}",
+            )
 
 
 def _due(user) -> None:
@@ -98,7 +152,7 @@ def _templates(user) -> None:
     )
     with db.session_scope() as session:
         data, row = standard.template_bytes(session, DocumentKind(kind))
-    source = row.filename if row else t("doc.page.template_builtin")
+        source = row.filename if row else t("doc.page.template_builtin")
     st.caption(t("doc.page.template_current", source=source))
     st.caption(t("doc.page.fields", fields=", ".join(sorted(standard.SPECS[DocumentKind(kind)].fields))))
     st.download_button(

@@ -22,7 +22,8 @@ ERRORS = "pd_doc_errors"  # {field: message} of the last refused action on this 
 FLASH = "pd_doc_flash"
 
 
-def _read(user, document_id: int) -> bytes:
+def document_bytes(user, document_id: int) -> bytes:
+    """Return a document's .docx when its download button is clicked (empty if no longer visible)."""
     try:
         with db.session_scope() as session:
             return standard.read(session, user, document_id)[1]
@@ -119,7 +120,7 @@ def _row(d: Document, user, case, latest: bool, errors: dict) -> None:
         st.markdown(" · ".join(parts) + f" · :gray[{md(fmt_datetime(d.created_at))}]", width="stretch")
         st.download_button(
             t("doc.widget.download"),
-            data=partial(_read, user, d.id),
+            data=partial(document_bytes, user, d.id),
             file_name=f"{standard.kind_name(kind)}_{d.number}_v{d.revision}.docx",
             mime=standard.DOCX_MIME,
             on_click="ignore",

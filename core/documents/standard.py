@@ -990,6 +990,67 @@ def record_return(
     return doc
 
 
+# --- letters, spot checks and agreements (documents not made from a case's own stage) ------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    """A letter, a spot check's unit or an agreement a document can be made from, as a choice on screen."""
+
+    kind: DocumentKind
+    target_id: int
+    unit_id: int | None
+    label: str
+
+
+def sources(session: Session, user: User, *, limit: int = 50) -> list[Source]:
+    """Return the newest letters, spot checks' units with findings and agreements the user may make documents of."""
+    out: list[Source] = []
+    if permissions.allowed(user, "supervision.edit"):
+        letters = select(SupervisionLetter).order_by(
+            SupervisionLetter.issued_on.desc(), SupervisionLetter.id.desc()
+        )
+        for letter in session.exec(letters.limit(limit)).all():
+            kind = LETTER_KINDS[getattr(letter.kind, "value", letter.kind)]
+            out.append(Source(kind, letter.id, letter.unit_id, f"{letter.number} · {letter.subject}"))
+        unit = sa.func.coalesce(SpotCheckItem.unit_id, Case.lead_unit_id)
+        failed = (
+            select(SpotCheck.id, SpotCheck.number, Unit.id, Unit.name)
+            .join(SpotCheckItem, SpotCheckItem.spot_check_id == SpotCheck.id)
+            .join(Case, Case.id == SpotCheckItem.case_id)
+            .join(Unit, Unit.id == unit)
+            .where(SpotCheckItem.passed.is_(False))
+            .group_by(SpotCheck.id, SpotCheck.number, SpotCheck.drawn_on, Unit.id, Unit.name)
+            .order_by(SpotCheck.drawn_on.desc(), SpotCheck.id.desc(), Unit.name)
+        )
+        for check_id, number, unit_id, name in session.exec(failed.limit(limit)).all():
+            out.append(Source(K.RECTIFICATION, check_id, unit_id, f"{number} · {name}"))
+    if permissions.allowed(user, "mediation.edit"):
+        agreements = (
+            select(Agreement, MediationCase.title)
+            .join(MediationCase, MediationCase.id == Agreement.mediation_id)
+            .where(access.visible(user))
+            .order_by(Agreement.signed_on.desc(), Agreement.id.desc())
+        )
+        for agreement, title in session.exec(agreements.limit(limit)).all():
+            out.append(Source(K.MEDIATION_AGREEMENT, agreement.id, None, f"{agreement.number} · {title}"))
+    return out
+
+
+def source_documents(session: Session, user: User, source: Source) -> list[Document]:
+    """Return the documents made from a source that the user may see, newest revision first."""
+    stmt = select(Document).where(Document.kind == source.kind)
+    if source.kind == K.RECTIFICATION:
+        stmt = stmt.where(Document.spot_check_id == source.target_id, Document.unit_id == source.unit_id)
+    elif source.kind == K.MEDIATION_AGREEMENT:
+        agreement = session.get(Agreement, source.target_id)
+        stmt = stmt.where(Document.mediation_id == (agreement.mediation_id if agreement else None))
+    else:
+        stmt = stmt.where(Document.letter_id == source.target_id)
+    stmt = stmt.order_by(Document.revision.desc(), Document.id.desc())
+    return [d for d in session.exec(stmt).all() if visible(session, user, d)]
+
+
 # --- batch printing ------------------------------------------------------------------------------------
 
 

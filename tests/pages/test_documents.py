@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.documents import standard
 from core.documents.standard import K
-from models import Case, CaseStatus, Role, User
+from models import Case, CaseStatus, LetterKind, Role, SupervisionLetter, User
 from tests.factories import START, act, case_in_status, inputs, make_unit, make_user, person_in, register
 from tests.pages.helpers import open_page
 
@@ -90,7 +90,12 @@ def test_the_documents_page_prints_a_days_acceptance_notices_as_one_file(session
         case_in_status(session, CaseStatus.HANDLING, actor=admin, unit=unit)
     monkeypatch.setattr("core.platform.timeutil.today", lambda: START + timedelta(days=2))
     at = open_page(monkeypatch, "documents", admin)
-    assert [s.value for s in at.subheader] == ["批量打印受理告知书", "到期待鉴定的档案", "文书模板"]
+    assert [s.value for s in at.subheader] == [
+        "批量打印受理告知书",
+        "督查与调解文书",
+        "到期待鉴定的档案",
+        "文书模板",
+    ]
     at = at.button(key="pd_doc_batch_build").click().run()
     assert not at.exception
     assert "共2份受理告知书。" in [c.value for c in at.caption]
@@ -103,3 +108,22 @@ def test_a_registrar_sees_the_archives_due_but_neither_batch_nor_templates(sessi
     at = open_page(monkeypatch, "documents", make_user(session, Role.REGISTRAR))
     assert [s.value for s in at.subheader] == ["到期待鉴定的档案"]
     assert "目前没有保管期限届满的档案。" in [i.value for i in at.info]
+
+
+def test_a_supervisor_makes_the_letter_of_a_case_on_the_documents_page(session, monkeypatch):
+    unit = make_unit(session, name="区住建委")
+    case = case_in_status(session, CaseStatus.HANDLING, unit=unit)
+    letter = SupervisionLetter(
+        number="江北信督〔2025〕5号", kind=LetterKind.SUPERVISION, case_id=case.id, unit_id=unit.id,
+        subject="逾期未办结", content="请立即办理。", issued_on=date(2025, 3, 18), due_on=date(2025, 4, 1),
+    )  # fmt: skip
+    session.add(letter)
+    session.commit()
+    supervisor = make_user(session, Role.SUPERVISOR)
+    at = open_page(monkeypatch, "documents", supervisor)
+    assert [s.value for s in at.subheader] == ["督查与调解文书", "到期待鉴定的档案"]
+    assert at.selectbox(key="pd_doc_source").options == ["督办函 · 江北信督〔2025〕5号 · 逾期未办结"]
+    at = at.button(key="pd_doc_source_generate").click().run()
+    assert not at.exception
+    assert "已生成督办函（第1版）。" in [s.value for s in at.success]
+    assert any("江北信督〔2025〕5号 · 第1版" in m.value for m in at.markdown)
