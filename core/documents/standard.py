@@ -47,6 +47,7 @@ from models import (
     SpotCheck,
     SpotCheckItem,
     SupervisionLetter,
+    SupervisionLetterCase,
     Unit,
     UnitKind,
     User,
@@ -536,20 +537,34 @@ def case_context(session: Session, case: Case, kind: DocumentKind) -> dict:
         ) from None
 
 
+def _letter_cases(session: Session, letter: SupervisionLetter) -> list[Case]:
+    stmt = (
+        select(Case)
+        .join(SupervisionLetterCase, SupervisionLetterCase.case_id == Case.id)
+        .where(SupervisionLetterCase.letter_id == letter.id)
+        .order_by(SupervisionLetterCase.id)
+    )
+    cases = list(session.exec(stmt).all())
+    if not cases and letter.case_id:
+        cases = [session.get(Case, letter.case_id)]
+    return cases
+
+
 def letter_context(session: Session, letter: SupervisionLetter) -> dict:
-    """Return the context of a supervision letter (督办函, 风险提示函, 改进工作建议函)."""
+    """Return the context of a supervision letter (督办函, 风险提示函, 改进工作建议函) about cases or a policy area."""
     kind = LETTER_KINDS[getattr(letter.kind, "value", letter.kind)]
     spec = SPECS[kind]
-    case = session.get(Case, letter.case_id) if letter.case_id else None
     unit = _unit_name(session, letter.unit_id)
     base = _blank(spec) | {"doc_number": letter.number, "unit": unit}
     body = []
-    if case is not None:
-        base |= _case_fields(session, case, named=_unit_may_know(session, case, letter.unit_id)) | {
-            "unit": unit
-        }
+    if letter.policy_area:
+        body.append(t("doc.letter.about_policy", area=letter.policy_area))
+    for n, case in enumerate(_letter_cases(session, letter)):
+        fields = _case_fields(session, case, named=_unit_may_know(session, case, letter.unit_id))
+        if n == 0:
+            base |= fields | {"unit": unit}
         body.append(
-            t("doc.letter.about_case", petitioner=base["petitioner"], title=case.title, case=case.number)
+            t("doc.letter.about_case", petitioner=fields["petitioner"], title=case.title, case=case.number)
         )
     body += [p.strip() for p in letter.content.splitlines() if p.strip()]
     due = fmt_date(letter.due_on)
@@ -653,6 +668,8 @@ def rectification_context(session: Session, check: SpotCheck, unit_id: int) -> d
         )
     unit = session.get(Unit, unit_id)
     dues = [i.rectification_due for i, _ in found if i.rectification_due]
+    notices = sorted({i.notice_number for i, _ in found if i.notice_number})  # issued by core.supervision
+    notified = [i.notified_on for i, _ in found if i.notified_on]
     due = fmt_date(min(dues)) if dues else ""
     r = "doc.rectification."
     items = [
@@ -681,7 +698,9 @@ def rectification_context(session: Session, check: SpotCheck, unit_id: int) -> d
     if due:
         body.append(t(f"{r}ask", due=due))
     return _blank(spec) | {
-        "doc_number": t("doc.number_rectification", check=check.number, unit=unit.code),
+        "doc_number": notices[0]
+        if len(notices) == 1
+        else t("doc.number_rectification", check=check.number, unit=unit.code),
         "addressee": t("doc.addressee.unit", unit=unit.name),
         "check_number": check.number,
         "unit": unit.name,
@@ -693,7 +712,7 @@ def rectification_context(session: Session, check: SpotCheck, unit_id: int) -> d
         "body": body,
         "basis": t(f"{r}basis"),
         "issuer": get_settings().office_name,
-        "issued_on": fmt_date(timeutil.today()),
+        "issued_on": fmt_date(min(notified) if notified else timeutil.today()),
     }
 
 

@@ -32,6 +32,7 @@ from models import (
     SpotCheck,
     SpotCheckItem,
     SupervisionLetter,
+    SupervisionLetterCase,
     UnitKind,
 )
 from tests.factories import START, act, case_in_status, inputs, make_unit, make_user, person_in, register
@@ -407,3 +408,34 @@ def test_all_acceptance_notices_of_a_day_print_as_one_document(session, admin, u
     assert sorted(d.case_id for d in stored) == sorted(c.id for c in cases)  # none regenerated
     with pytest.raises(ValidationError, match="没有受理的信访事项"):
         standard.batch_acceptance_notices(session, admin, date(2025, 1, 1))
+
+
+def test_a_letter_about_several_cases_names_each_and_its_policy_area(session, admin, unit):
+    first, second = (_case(session, admin, unit, CaseStatus.HANDLING) for _ in range(2))
+    letter = SupervisionLetter(
+        number="江北信建〔2026〕2号", kind=LetterKind.IMPROVEMENT, case_id=first.id, unit_id=unit.id,
+        subject="完善物业维修资金使用", content="建议完善维修资金应急使用程序。", issued_on=date(2026, 9, 14),
+        policy_area="住宅专项维修资金",
+    )  # fmt: skip
+    session.add(letter)
+    session.flush()
+    session.add_all(SupervisionLetterCase(letter_id=letter.id, case_id=c.id) for c in (first, second))
+    session.commit()
+    text = rendered(session, admin, standard.generate(session, admin, K.IMPROVEMENT, letter.id))
+    assert "关于住宅专项维修资金：" in text and first.number in text and second.number in text
+    assert "请于" not in text  # no reply deadline on this letter
+
+
+def test_the_rectification_notice_carries_the_number_supervision_gave_it(session, admin, unit):
+    case = _case(session, admin, unit, CaseStatus.HANDLING)
+    check = SpotCheck(number="江北信抽〔2026〕4号", period_from=date(2026, 7, 1), period_to=date(2026, 9, 30),
+                      sample_size=1, seed=7, drawn_on=date(2026, 10, 8))  # fmt: skip
+    session.add(check)
+    session.flush()
+    session.add(SpotCheckItem(spot_check_id=check.id, case_id=case.id, passed=False, findings="未记录三见面",
+                              notice_number="江北信整〔2026〕9号", notified_on=date(2026, 10, 12),
+                              rectification_due=date(2026, 10, 26)))  # fmt: skip
+    session.commit()
+    doc = standard.generate(session, admin, K.RECTIFICATION, check.id, unit_id=unit.id)
+    text = rendered(session, admin, doc)
+    assert doc.number == "江北信整〔2026〕9号" and "2026年10月12日" in text and "2026年10月26日前" in text
