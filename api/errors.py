@@ -61,8 +61,10 @@ def error_response(exc: Exception) -> JSONResponse:
         return JSONResponse(body, status_code=exc.http_status, headers=NO_STORE)
     if isinstance(exc, PetitionDeskError):
         errors = [{"field": api_field(exc.field), "message": exc.message}] if exc.field else None
+        retry = getattr(exc, "retry_after", None)  # the rate limit says when to come back
+        headers = NO_STORE | ({"Retry-After": str(retry)} if retry else {})
         return JSONResponse(
-            error_body(exc.code, exc.message, errors), status_code=exc.http_status, headers=NO_STORE
+            error_body(exc.code, exc.message, errors), status_code=exc.http_status, headers=headers
         )
     if isinstance(exc, HTTPException):
         code = _HTTP_CODES.get(exc.status_code, "error")

@@ -178,6 +178,10 @@ class Case(SQLModel, table=True):
     # another system's number for the case (a ledger's 编号, the hotline's id): a second import or POST finds it
     external_id: str | None = Field(default=None, max_length=64, unique=True, index=True)
     query_code_hash: str | None = Field(default=None, max_length=128)  # petitioner self-service
+    # a case assigned by a higher level (交办件): its number there, its deadline and the body that assigned it
+    higher_number: str | None = Field(default=None, max_length=40, index=True)
+    higher_due_on: date | None = None
+    higher_body: str | None = Field(default=None, max_length=80)
     channel: Channel = enum_field(Channel)
     received_on: date
     registered_at: datetime = created_field()

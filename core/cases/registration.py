@@ -127,6 +127,10 @@ class CaseCreate(SQLModel):
     repeat_of_id: Id | None = None
     # New facts and reasons (新的事实和理由): only they make a repeat of a barred or live matter a new matter.
     new_facts: str | None = None
+    external_id: str | None = Field(default=None, max_length=64)  # another system's number (ledger, hotline)
+    higher_number: str | None = Field(default=None, max_length=40)  # 交办件: the higher level's number
+    higher_due_on: date | None = None  # its deadline there
+    higher_body: str | None = Field(default=None, max_length=80)  # the body that assigned it
 
 
 @dataclass
@@ -202,6 +206,7 @@ def _check(session: Session, data: CaseCreate) -> _Checked:
     street_id, community_id, grid_id = _check_place(session, data, errors)
     earlier = _check_repeat_of(session, data, errors)
     errors.text("new_facts", data.new_facts, required=False)
+    _check_higher(data, errors)
     errors.raise_if_any()
     return _Checked(people, street_id, community_id, grid_id, earlier)
 
@@ -303,6 +308,17 @@ def _check_place(
     return street_id, community_id, grid_id
 
 
+def _check_higher(data: CaseCreate, errors: Errors) -> None:
+    """A case from a higher level (交办件) names that level's number and body; its deadline follows receipt."""
+    given = (data.higher_number, data.higher_due_on, data.higher_body)
+    if any(v is not None for v in given):
+        for name in ("higher_number", "higher_body"):
+            if not (getattr(data, name) or "").strip():
+                errors.add(name, t("workflow.error.required", field=field_label(name)))
+    if data.higher_due_on is not None and data.higher_due_on < data.received_on:
+        errors.add("higher_due_on", t("registration.error.higher_due_before_received"))
+
+
 def _check_repeat_of(session: Session, data: CaseCreate, errors: Errors) -> Case | None:
     if data.repeat_of_id is None:
         return None
@@ -364,6 +380,10 @@ def _new_case(session: Session, actor: User, data: CaseCreate, checked: _Checked
         # 第30条: an accuser's identity and material never reach the accused.
         confidential=data.confidential or data.category == Category.ACCUSATION,
         received_by_leader_id=data.received_by_leader_id,
+        external_id=data.external_id,
+        higher_number=(data.higher_number or "").strip() or None,
+        higher_due_on=data.higher_due_on,
+        higher_body=(data.higher_body or "").strip() or None,
         updated_by_id=actor.id,
     )
 

@@ -41,7 +41,7 @@ class IllegalTransition(PetitionDeskError):
     """The action is not allowed from the case's current status."""
 
     code = "illegal_transition"
-    http_status = 409
+    http_status = 422  # the request is understood but not allowed now (the API's contract, issue 16)
 
 
 class StaleVersion(PetitionDeskError):

@@ -225,15 +225,15 @@ def test_a_handler_of_unit_a_cannot_see_or_change_a_case_of_unit_b_through_the_a
     mine, theirs = _case(session, unit_a.id), _case(session, unit_b.id)
     bearer = _bearer(session, admin, make_user(session, Role.HANDLER, unit=unit_a))
     client = _client()
-    assert client.get(f"/api/v1/cases/{mine.id}", headers=bearer).json()["number"] == mine.number
-    assert client.get(f"/api/v1/cases/{theirs.id}", headers=bearer).status_code == 404
+    assert client.get(f"/api/v1/cases/{mine.number}", headers=bearer).json()["number"] == mine.number
+    assert client.get(f"/api/v1/cases/{theirs.number}", headers=bearer).status_code == 404
     listed = client.get("/api/v1/cases", headers=bearer).json()
-    assert [item["id"] for item in listed["items"]] == [mine.id]
+    assert [item["number"] for item in listed["items"]] == [mine.number]
     searched = client.get("/api/v1/cases", params={"q": theirs.number}, headers=bearer).json()
     assert searched["total"] == 0
     changed = client.post(
-        f"/api/v1/cases/{theirs.id}/actions/accept",
-        json={"version": theirs.version, "notice_date": "2026-03-05"},
+        f"/api/v1/cases/{theirs.number}/actions",
+        json={"action": "accept", "version": theirs.version, "notice_date": "2026-03-05"},
         headers=bearer,
     )
     assert changed.status_code in (403, 404)
@@ -255,9 +255,9 @@ def test_the_accused_unit_reads_an_accusation_without_the_accusers_identity(sess
     )
     session.commit()
     bearer = _bearer(session, admin, make_user(session, Role.HANDLER, unit=accused))
-    body = _client().get(f"/api/v1/cases/{case.id}", headers=bearer).json()
+    body = _client().get(f"/api/v1/cases/{case.number}", headers=bearer).json()
     assert body["number"] == case.number and body["content"] is None
-    assert body["parties"][0]["hidden"] is True and body["parties"][0]["name"] is None
+    assert body["petitioners"][0]["hidden"] is True and body["petitioners"][0]["name"] is None
     assert "张三" not in json.dumps(body, ensure_ascii=False) and "13812341234" not in json.dumps(body)
 
 
@@ -265,16 +265,16 @@ def test_a_cookie_authenticated_write_from_another_site_is_refused(session, admi
     case = _case(session, make_unit(session).id)
     client = _client()
     _sign_in(client)
-    url = f"/api/v1/cases/{case.id}/actions/accept"
+    url = f"/api/v1/cases/{case.number}/actions"
     forged = client.post(
         url,
-        json={"version": case.version, "notice_date": "2026-03-05"},
+        json={"action": "accept", "version": case.version, "notice_date": "2026-03-05"},
         headers={"Origin": "https://evil.example"},
     )
     assert forged.status_code == 403
     same_site = client.post(
         url,
-        json={"version": case.version, "notice_date": "2026-03-05"},
+        json={"action": "accept", "version": case.version, "notice_date": "2026-03-05"},
         headers={"Origin": "http://testserver"},
     )
     assert same_site.status_code != 403  # past the origin check; the workflow decides

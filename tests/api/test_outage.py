@@ -17,6 +17,7 @@ from core.accounts import tokens
 from core.platform import db as core_db
 from models import Role
 from tests import factories as f
+from tests.api.contract import case_body
 
 PASSWORD = "correct horse battery staple 42"
 
@@ -69,7 +70,7 @@ def _headers(session, user) -> dict[str, str]:
 
 def test_registering_while_the_database_is_locked_says_retry_later(session, client, short_waits):
     headers = _headers(session, f.make_user(session, Role.REGISTRAR))
-    body = f.case_data().model_dump(mode="json")
+    body = case_body()
     with write_lock(short_waits):
         response = client.post("/api/v1/cases", json=body, headers=headers)
     assert response.status_code == 503
