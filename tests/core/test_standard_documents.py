@@ -17,7 +17,7 @@ from sqlmodel import select
 from core.cases import workflow
 from core.documents import standard
 from core.documents.standard import K
-from core.platform.errors import NotFound, PermissionDenied, ValidationError
+from core.platform.errors import NotFound, PermissionDenied, StaleVersion, ValidationError
 from models import (
     Agreement,
     Case,
@@ -35,7 +35,17 @@ from models import (
     SupervisionLetterCase,
     UnitKind,
 )
-from tests.factories import START, act, case_in_status, inputs, make_unit, make_user, person_in, register
+from tests.factories import (
+    START,
+    act,
+    case_in_status,
+    concurrently,
+    inputs,
+    make_unit,
+    make_user,
+    person_in,
+    register,
+)
 
 UNIT = "区住房城乡建委"
 
@@ -439,3 +449,21 @@ def test_the_rectification_notice_carries_the_number_supervision_gave_it(session
     doc = standard.generate(session, admin, K.RECTIFICATION, check.id, unit_id=unit.id)
     text = rendered(session, admin, doc)
     assert doc.number == "江北信整〔2026〕9号" and "2026年10月12日" in text and "2026年10月26日前" in text
+
+
+def test_concurrent_regenerations_never_share_a_revision(engine, session, admin, unit):
+    case = _case(session, admin, unit, CaseStatus.HANDLING)
+
+    def attempt(own, i):
+        try:
+            return standard.generate(own, admin, K.ACCEPTANCE_NOTICE, case.id).revision
+        except StaleVersion as exc:
+            return str(exc)
+
+    answers = concurrently(engine, attempt, times=6)
+    made = sorted(a for a in answers if isinstance(a, int))
+    refused = [a for a in answers if not isinstance(a, int)]
+    assert made == list(range(1, len(made) + 1)) and made
+    assert set(refused) <= {"他人刚刚生成了同一文书，请刷新后重试。"}
+    stored = session.exec(select(Document.revision).where(Document.case_id == case.id)).all()
+    assert sorted(stored) == made
