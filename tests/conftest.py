@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
+import itertools
 import os
-import secrets
+import shutil
+import tempfile
 from datetime import date
 
 import pytest
@@ -13,6 +16,7 @@ from sqlmodel import Session
 
 from core import kpis
 from core.bootstrap import prepare_database, seed_reference
+from core.platform import config as core_config
 from core.platform import db as core_db
 from core.platform.timeutil import REFERENCE_DATE_ENV
 from models import metadata
@@ -31,6 +35,19 @@ REFERENCE_DATES = {
 os.environ[REFERENCE_DATE_ENV] = SUITE_TODAY.isoformat()
 
 
+def worker_name() -> str:
+    """This test process's name: the pytest-xdist worker (gw0, gw1 …), or "main" in a run without workers."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+# The app's data folder (secret key, attachments, default database) is this process's own, never the checkout's.
+DATA_DIR = tempfile.mkdtemp(prefix=f"petition-desk-test-{worker_name()}-")
+os.environ["PETITION_DESK_DATA"] = DATA_DIR
+core_config.get_settings.cache_clear()
+core_config.secret_key.cache_clear()
+atexit.register(shutil.rmtree, DATA_DIR, True)
+
+
 @pytest.fixture(params=list(REFERENCE_DATES.values()), ids=list(REFERENCE_DATES))
 def reference_day(request, monkeypatch) -> date:
     """Run the test with "today" pinned to each reference date in turn; return that date."""
@@ -44,33 +61,65 @@ def _fresh_engine(backend: str, tmp_path_factory) -> sa.Engine:
         return core_db.create_db_engine(f"sqlite:///{path}")
     if not PG_URL:
         pytest.skip("TEST_DATABASE_URL not set: PostgreSQL tests skipped")
-    return core_db.create_db_engine(private_pg_database())
+    return core_db.create_db_engine(worker_pg_database())
+
+
+def worker_pg_database() -> str:
+    """Create this test process's empty PostgreSQL database and return its URL (dropped at exit).
+
+    It is TEST_DATABASE_URL's database name plus the worker (test_gw0, test_gw1 …; test_main without
+    workers), made anew through the server's maintenance database, so parallel workers never wipe each
+    other's tables and the database TEST_DATABASE_URL names is never touched (it need not even exist).
+    """
+    return _new_pg_database(worker_name())
+
+
+_extra_databases = itertools.count(1)
 
 
 def private_pg_database() -> str:
-    """Create an empty PostgreSQL database for this test process and return its URL (dropped at exit).
+    """Create another empty PostgreSQL database of this test process (test_gw0_1, test_gw0_2 …) for an app
+    the test starts; return its URL (dropped at exit)."""
+    return _new_pg_database(f"{worker_name()}_{next(_extra_databases)}")
 
-    Parallel runs (pytest-xdist workers, two checkouts on one machine) each get their own database, so none
-    wipes the tables another is using; the server's `test` database is only used to create them.
-    """
-    name = f"pd_test_{os.getpid()}_{secrets.token_hex(3)}"
-    admin = sa.create_engine(core_db.normalize_url(PG_URL), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
+
+def _new_pg_database(suffix: str) -> str:
+    url = sa.engine.make_url(core_db.normalize_url(PG_URL))
+    name = f"{url.database or 'test'}_{suffix}"
+    with _maintenance(url) as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))  # a killed run's leftover
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    atexit.register(_drop_pg_database, name)
-    return sa.engine.make_url(core_db.normalize_url(PG_URL)).set(database=name).render_as_string(False)
+    atexit.register(_drop_pg_database, url, name)
+    return url.set(database=name).render_as_string(False)
 
 
-def _drop_pg_database(name: str) -> None:
-    admin = sa.create_engine(core_db.normalize_url(PG_URL), isolation_level="AUTOCOMMIT")
+@contextlib.contextmanager
+def _maintenance(url: sa.URL):
+    """An autocommit connection to the server's `postgres` database (else TEST_DATABASE_URL's own)."""
+    last: Exception | None = None
+    for database in ("postgres", url.database):
+        admin = sa.create_engine(url.set(database=database), isolation_level="AUTOCOMMIT")
+        try:
+            conn = admin.connect()
+        except sa.exc.OperationalError as exc:
+            last = exc
+            admin.dispose()
+            continue
+        try:
+            yield conn
+        finally:
+            conn.close()
+            admin.dispose()
+        return
+    raise last
+
+
+def _drop_pg_database(url: sa.URL, name: str) -> None:
     try:
-        with admin.connect() as conn:
+        with _maintenance(url) as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     except sa.exc.SQLAlchemyError:  # the server went away: nothing to clean
         pass
-    finally:
-        admin.dispose()
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -22,12 +22,23 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 BROWSER_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu"]
 STARTUP_SECONDS = 90
+PORT_ATTEMPTS = 3
 
 
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups (--dist loadgroup)
+def pytest_collection_modifyitems(items) -> None:
+    """Keep a module's browser tests of one reference date in one worker: they share one started app."""
+    for item in items:
+        if item.path.parent != Path(__file__).parent:
+            continue
+        day = getattr(item, "callspec", None) and item.callspec.params.get("e2e_env")
+        item.add_marker(pytest.mark.xdist_group(f"{item.path.stem}-{day or 'any'}"))
 
 
 @pytest.fixture(scope="module", params=list(REFERENCE_DATES.values()), ids=list(REFERENCE_DATES))
@@ -75,15 +86,19 @@ def run_python(env: dict[str, str], *argv: str, stdin: str | None = None) -> str
     return done.stdout
 
 
-def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
+def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, *, last: bool) -> bool:
+    """Wait for the app's /healthz; False if another process took its port first (try another), else fail."""
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if proc.poll() is not None:
+            # a parallel worker's app may take the free port between the probe and the bind
+            if not last and f"Port {url.rsplit(':', 1)[1]} is not available" in log.read_text():
+                return False
             pytest.fail(f"streamlit exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
         try:
             with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
                 if response.status == 200:
-                    return
+                    return True
         except OSError:  # refused while starting, or 503 until the database answers
             pass
         time.sleep(0.5)
@@ -93,8 +108,20 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
 @contextlib.contextmanager
 def start_app(env: dict[str, str], tmp_path_factory, name: str = "e2e-log"):
     """Start `streamlit run streamlit_app.py` on a free port with `env`, wait for /healthz, yield its URL, stop it."""
-    port = _free_port()
     log = tmp_path_factory.mktemp(name) / "streamlit.log"
+    for attempt in range(PORT_ATTEMPTS):
+        port = _free_port()
+        proc = _launch(env, port, log)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            if _wait_healthy(url, proc, log, last=attempt == PORT_ATTEMPTS - 1):
+                yield url
+                return
+        finally:
+            _stop(proc)
+
+
+def _launch(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
     command = [
         sys.executable,
         "-m",
@@ -109,18 +136,16 @@ def start_app(env: dict[str, str], tmp_path_factory, name: str = "e2e-log"):
         "127.0.0.1",
     ]
     with log.open("w") as out:
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
     try:
-        _wait_healthy(url, proc, log)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
 
 
 @pytest.fixture(scope="module")
