@@ -60,6 +60,9 @@ async def lifespan(_app):
     except Exception:  # /healthz answers 503 and the shell retries on the next page load
         log.exception("database not ready at start")
     else:
+        from core.exchange import delivery
+
+        delivery.start_worker()  # the outbox's webhooks and text messages, from this process
         code = await run_in_threadpool(_setup_code, engine)
         if code:
             log.warning(SETUP_BANNER, code)

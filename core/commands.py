@@ -8,8 +8,8 @@ import time
 from datetime import date
 
 from core.accounts import commands as _accounts_commands  # noqa: F401  (registers create-user, …)
-from core.exchange import commands as _exchange_commands  # noqa: F401  (import, export, backup, restore)
 from core.bootstrap import prepare_database
+from core.exchange import commands as _exchange_commands  # noqa: F401  (import, export, backup, restore)
 from core.platform import cli, db
 from core.platform.cli import command
 

@@ -40,6 +40,7 @@ from models.mediation import (
     Mentorship,
     PerformanceStatus,
 )
+from models.outbox import OutboxKind, OutboxMessage, OutboxStatus, WebhookSubscription
 from models.person import Gender, Person
 from models.subject import Responsibility, ResponsibilityUnit, Subject
 from models.supervision import (
@@ -48,10 +49,10 @@ from models.supervision import (
     LetterKind,
     LetterStatus,
     LetterTrigger,
+    NumberCounter,
     SpotCheck,
     SpotCheckItem,
     SpotCheckStatus,
-    NumberCounter,
     SupervisionAction,
     SupervisionLetter,
     SupervisionLetterCase,
@@ -109,6 +110,9 @@ __all__ = [
     "PerformanceStatus",
     "NoticeMethod",
     "Outcome",
+    "OutboxKind",
+    "OutboxMessage",
+    "OutboxStatus",
     "PartyRole",
     "PauseKind",
     "Person",
@@ -128,6 +132,7 @@ __all__ = [
     "Street",
     "StreetKind",
     "Subject",
+    "WebhookSubscription",
     "SupervisionLetter",
     "Unit",
     "UnitKind",

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from core.platform import outbox
 from models import CaseEvent, User
 
 
@@ -59,4 +60,5 @@ def record(
         note=note,
     )
     session.add(event)
+    outbox.enqueue(session, event)  # what other systems and the petitioner must hear, in this transaction
     return event

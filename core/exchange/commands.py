@@ -167,3 +167,41 @@ def _restore(args: argparse.Namespace) -> int:
     print(f"restored {len(manifest['tables'])} tables and {len(manifest['attachments'])} attachments; "
           "every table matches the backup; schema migrated to the current version")  # fmt: skip
     return 0
+
+
+@command("deliver", "Deliver the outbox once: signed webhooks and text messages that are due (for a timer).")
+def _deliver(args: argparse.Namespace) -> int:
+    from core.exchange import delivery
+
+    run = delivery.deliver_due(args.engine)
+    print(f"delivered {run.delivered}, to retry {run.retried}, failed {run.failed}")
+    return 0
+
+
+def _webhook_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("name", help="the external system, e.g. 12345")
+    p.add_argument("url", help="where to POST the signed events (http:// or https://)")
+    p.add_argument("--events", default="registered,accepted,replied,closed", help="comma-separated events")
+    p.add_argument("--user", default=None, help="the administrator it is recorded as (default: the first)")
+
+
+@command(
+    "add-webhook", "Subscribe an external system to case events; prints the HMAC secret once.", _webhook_args
+)
+def _add_webhook(args: argparse.Namespace) -> int:
+    from core.exchange import delivery
+
+    with Session(args.engine) as session:
+        try:
+            sub, secret = delivery.add_subscription(
+                session,
+                _actor(session, args.user, (Role.ADMIN,)),
+                args.name,
+                args.url,
+                args.events.split(","),
+            )
+        except ValidationError as exc:
+            print("; ".join(str(m) for m in exc.errors.values()) or exc.message, file=sys.stderr)
+            return 2
+    print(f"subscription {sub.id} {sub.name}: secret {secret}")
+    return 0
