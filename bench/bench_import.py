@@ -98,7 +98,8 @@ def _timed_import(engine, path: Path, n: int, label: str, target: int | None, *,
         started = time.perf_counter()
         done = ledger.commit(session, user, prepared)
         print(
-            f"{'  commit (one transaction)':34} {done.created:>7,} rows  {time.perf_counter() - started:>8.2f} s"
+            f"{'  commit (one transaction)':34} {done.created:>7,} rows  {time.perf_counter() - started:>8.2f} s,"
+            f" write lock held {done.locked_seconds:.2f} s"
         )
     return not target or n / cpu >= target
 

@@ -14,6 +14,7 @@ import pickle
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -251,6 +252,7 @@ class Committed:
     created: int
     skipped: int
     query_codes: list[tuple[str, str, str]]  # (our number, the ledger's number, the code)
+    locked_seconds: float = 0.0  # how long the commit held the write lock
 
 
 def error_report(prepared: Prepared) -> bytes:
@@ -602,9 +604,11 @@ def commit(
         raise ValidationError(t("exchange.error.not_prepared"), field="file")
     ready, codes = _with_query_codes(prepared, progress)
     session.commit()  # no read transaction stays open into the write
+    started = time.perf_counter()
     try:
         created, skipped = _move(session, actor, prepared, ready, codes, progress)
         session.commit()
+        locked = time.perf_counter() - started
     except Exception:
         session.rollback()
         raise
@@ -612,11 +616,12 @@ def commit(
         prepared.discard()
     numbers = codes.pop("numbers", {})
     query_codes = [(numbers[row], ext, code) for row, (ext, code) in codes.items() if row in numbers]
-    return Committed(created, skipped, query_codes)
+    return Committed(created, skipped, query_codes, locked)
 
 
 def _with_query_codes(prepared: Prepared, progress: Progress | None) -> tuple[Path, dict]:
-    """Hash a query code for each open case before the write lock is taken (scrypt costs ms each)."""
+    """Do what needs no id before the write lock is taken: query codes (scrypt costs ms each), the event's
+    values, the search document."""
     ready = prepared.staged.with_name("ready.pickle")
     codes: dict = {}
     done = 0
@@ -627,6 +632,11 @@ def _with_query_codes(prepared: Prepared, progress: Progress | None) -> tuple[Pa
                     code = registration.new_query_code()
                     r["case"]["query_code_hash"] = registration.hash_query_code(code)
                     codes[r["row"]] = (r["external_id"], code)
+                case = r["case"]
+                r["after"] = audit._plain({k: case.get(k) for k in IMPORT_FIELDS}) | {
+                    "external_id": r["external_id"], "ledger": prepared.filename, "ledger_row": r["row"]
+                }  # fmt: skip
+                r["doc"] = search.document(case.get("title"), case.get("content"), case.get("request"))
             pickle.dump(batch, out, protocol=pickle.HIGHEST_PROTOCOL)
             done += len(batch)
             if progress and codes:
@@ -658,7 +668,7 @@ def _move(session, actor, prepared, ready: Path, codes: dict, progress) -> tuple
         fresh = [r for r in batch if r["external_id"] not in done]
         skipped += len(batch) - len(fresh)
         _known_people(session, people, fresh)
-        fts = []
+        docs = []
         for r in fresh:
             case = r["case"]
             year = case["received_on"].year
@@ -682,13 +692,12 @@ def _move(session, actor, prepared, ready: Path, codes: dict, progress) -> tuple
             if r["unit_id"] is not None:
                 writer.add_row("case_unit", case_id=case_id, unit_id=r["unit_id"], role=UnitRole.LEAD,
                                assigned_on=case.get("triaged_on"))  # fmt: skip
-            after = {k: case.get(k) for k in IMPORT_FIELDS} | {"number": number, "external_id": r["external_id"],
-                                                               "ledger": prepared.filename, "ledger_row": r["row"]}  # fmt: skip
             writer.add_row("case_event", at=now, actor_id=actor.id, actor_name=actor.display_name, action="import",
-                           object_type="case", object_id=case_id, case_id=case_id, after=audit._plain(after))  # fmt: skip
-            fts.append((case_id, case.get("title"), case.get("content"), case.get("request")))
+                           object_type="case", object_id=case_id, case_id=case_id,
+                           after=r["after"] | {"number": number})  # fmt: skip
+            docs.append({"id": case_id, "doc": r["doc"]})
         writer.flush()
-        search.index_rows(session, fts)
+        search.index_documents(session, docs)
         created += len(fresh)
         if progress:
             progress("commit", created + skipped, prepared.valid)

@@ -67,12 +67,16 @@ Row = tuple[int, str | None, str | None, str | None]  # (case id, title, content
 def index_rows(session: Session, rows: Iterable[Row], *, old: Iterable[Row] = ()) -> None:
     """Index new cases, replacing the entries of `old` (the same cases' previous texts); the caller commits."""
     payload = [{"id": cid, "doc": document(title, content, request)} for cid, title, content, request in rows]
+    # A contentless FTS5 table forgets a row only when told its old tokens (SQLite < 3.43).
+    index_documents(session, payload, stale=[{"id": cid, "doc": document(t, c, r)} for cid, t, c, r in old])
+
+
+def index_documents(session: Session, payload: list[dict], *, stale: list[dict] = ()) -> None:
+    """Index documents made by `document` ({"id": case id, "doc": …}), replacing `stale` ones; no commit."""
     if not payload:
         return
     conn = session.connection()
     if conn.dialect.name == "sqlite":
-        # A contentless FTS5 table forgets a row only when told its old tokens (SQLite < 3.43).
-        stale = [{"id": cid, "doc": document(t, c, r)} for cid, t, c, r in old]
         if stale:
             conn.execute(
                 sa.text("INSERT INTO case_fts(case_fts, rowid, body) VALUES ('delete', :id, :doc)"), stale

@@ -17,4 +17,5 @@ def test_the_import_bench_times_csv_xlsx_open_cases_and_memory(capsys):
     for label in ("CSV (GBK), closed cases", ".xlsx, closed cases", "CSV (GBK), open cases"):
         assert re.search(re.escape(label) + r" +\d+ rows +[\d,]+ rows/s wall +[\d,]+ rows/s cpu", out), label
     assert re.search(r"target >= 5,000: (OK|TOO SLOW)", out)
+    assert re.search(r"write lock held \d+\.\d\d s", out)
     assert re.search(r"memory: import --dry-run \(CSV\), child +30 rows +peak RSS \d+ MB", out)
