@@ -76,6 +76,15 @@ PAGES: list[PageSpec] = [
         "document.page",
     ),
     PageSpec(
+        "supervision",
+        "supervision",
+        "sv.page",
+        ":material/gavel:",
+        "nav.section_supervision",
+        "supervision.view",
+        home_of=("supervisor",),
+    ),
+    PageSpec(
         "dashboard",
         "dashboard",
         "dashboard.page",

@@ -13,6 +13,7 @@ from i18n import t
 from i18n.format import fmt_int
 from widgets.case_table import pager, pager_page, set_pager
 from widgets.guard import require_page
+from widgets.supervision_inbox import supervision_inbox
 from widgets.todo_list import todo_rows
 
 PAGE_SIZE = 25
@@ -47,6 +48,7 @@ def render() -> None:
         items = todo.todo_for(session, user, today)
         total = todo.todo_count(session, user, today)
         cal = clock.load_calendar(session)
+    supervision_inbox(user, today)
     if not items:
         st.success(t("desk.todo.empty"), icon=":material/task_alt:")
         return

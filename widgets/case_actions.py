@@ -276,7 +276,9 @@ def _choice_label(spec: Input):
 
 def _input(file: case_file.CaseFile, action: str, spec: Input, units: dict[int, str], hint=None) -> None:
     key, text = _key(file.case.id, action, spec.name), field_name(spec.name)
-    text = text[:1].upper() + text[1:]  # field names are lower case for use inside messages; a label starts a line
+    text = (
+        text[:1].upper() + text[1:]
+    )  # field names are lower case for use inside messages; a label starts a line
     if spec.optional:
         text = t("casefile.optional", field=text)
     today = timeutil.today()

@@ -260,3 +260,17 @@ def counts_by_kind(session: Session, actor: User, start: date, end: date) -> dic
         .group_by(SupervisionLetter.kind)
     )
     return {str(k): int(n) for k, n in session.exec(stmt).all()}
+
+
+def case_ids_by_number(session: Session, actor: User, text: str) -> tuple[list[int], list[str]]:
+    """Return the ids of the case numbers in a text (separated by commas, 、 or spaces) and the unknown ones."""
+    import re
+
+    numbers = [n for n in re.split(r"[\s,，、;；]+", text or "") if n]
+    found = {}
+    if numbers:
+        from core.accounts.permissions import scope_cases
+
+        stmt = scope_cases(select(Case.number, Case.id).where(Case.number.in_(numbers)), actor)
+        found = dict(session.exec(stmt).all())
+    return [found[n] for n in numbers if n in found], [n for n in numbers if n not in found]
