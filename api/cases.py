@@ -18,7 +18,17 @@ from api import ratelimit
 from api.deps import authenticate_request
 from api.errors import json_route, read_json_object
 from core.exchange import cases_api
-from core.exchange.schemas import CaseCreated, CaseIn, CaseListQuery, CaseOut, CasePage, action_model, actions
+from core.exchange.schemas import (
+    CaseCreated,
+    CaseIn,
+    CaseListQuery,
+    CaseOut,
+    CasePage,
+    HigherCaseList,
+    HigherReport,
+    action_model,
+    actions,
+)
 from core.platform import db
 from core.platform.errors import NotFound, ValidationError
 from i18n import LANGUAGES, set_language, t
@@ -117,6 +127,31 @@ async def act(request: Request) -> JSONResponse:
     return await run_in_threadpool(work)
 
 
+@json_route
+async def higher_report(request: Request) -> JSONResponse:
+    """GET /api/v1/cases/{number}/report: the 办结报告 of a closed case from a higher level (交办件)."""
+    user = await _caller(request)
+    number = _number(request)
+
+    def work() -> JSONResponse:
+        with db.session_scope() as session:
+            return _reply(HigherReport, cases_api.higher_report(session, user, number))
+
+    return await run_in_threadpool(work)
+
+
+@json_route
+async def higher_cases(request: Request) -> JSONResponse:
+    """GET /api/v1/higher-level-cases: the visible cases from higher levels, the open ones by their deadline."""
+    user = await _caller(request)
+
+    def work() -> JSONResponse:
+        with db.session_scope() as session:
+            return _reply(HigherCaseList, cases_api.higher_cases(session, user))
+
+    return await run_in_threadpool(work)
+
+
 def routes() -> list[BaseRoute]:
     """Return the /api/v1 case routes."""
     return [
@@ -124,4 +159,6 @@ def routes() -> list[BaseRoute]:
         Route("/api/v1/cases", create_case, methods=["POST"]),
         Route("/api/v1/cases/{number}", show_case, methods=["GET"]),
         Route("/api/v1/cases/{number}/actions", act, methods=["POST"]),
+        Route("/api/v1/cases/{number}/report", higher_report, methods=["GET"]),
+        Route("/api/v1/higher-level-cases", higher_cases, methods=["GET"]),
     ]

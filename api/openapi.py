@@ -25,6 +25,8 @@ from core.exchange.schemas import (
     CaseOut,
     CasePage,
     ErrorOut,
+    HigherCaseList,
+    HigherReport,
     action_model,
     actions,
 )
@@ -60,7 +62,7 @@ def _errors(*codes: str) -> dict:
 def document() -> dict[str, Any]:
     """Return the OpenAPI 3.1 document of /api/v1."""
     action_models = [action_model(a) for a in actions()]
-    models = [CaseIn, CaseOut, CaseCreated, CasePage, ErrorOut, *action_models]
+    models = [CaseIn, CaseOut, CaseCreated, CasePage, ErrorOut, HigherReport, HigherCaseList, *action_models]
     _, defs = models_json_schema([(m, "validation") for m in models], ref_template=REF)
     schemas = defs["$defs"]
     query = CaseListQuery.model_json_schema()
@@ -80,7 +82,9 @@ def document() -> dict[str, Any]:
         "oneOf": [_ref(m) for m in action_models],
         "discriminator": {
             "propertyName": "action",
-            "mapping": {a: REF.format(model=m.__name__) for a, m in zip(actions(), action_models, strict=True)},
+            "mapping": {
+                a: REF.format(model=m.__name__) for a, m in zip(actions(), action_models, strict=True)
+            },
         },
     }
     common = ("401", "429", "503")
@@ -122,6 +126,23 @@ def document() -> dict[str, Any]:
                 "requestBody": {"required": True} | _json(action_body),
                 "responses": {"200": {"description": "The case after the action"} | _json(_ref(CaseOut))}
                 | _errors("400", "403", "404", "409", "413", "422", *common),
+            }
+        },
+        "/api/v1/cases/{number}/report": {
+            "get": {
+                "summary": "The 办结报告 of a closed case from a higher level (交办件), to send back up",
+                "operationId": "getHigherReport",
+                "parameters": [number],
+                "responses": {"200": {"description": "The report"} | _json(_ref(HigherReport))}
+                | _errors("404", "422", *common),
+            }
+        },
+        "/api/v1/higher-level-cases": {
+            "get": {
+                "summary": "The cases from higher levels: open ones by the higher deadline, then the closed",
+                "operationId": "listHigherCases",
+                "responses": {"200": {"description": "The cases"} | _json(_ref(HigherCaseList))}
+                | _errors("403", *common),
             }
         },
     }

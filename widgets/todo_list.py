@@ -21,6 +21,9 @@ def todo_row(item: TodoItem, today, cal) -> None:
         st.caption(label("status", item.status) + stage)
     with cols[2]:
         deadline_badge(item.due_on, item.due_provisional, today, cal, paused=item.status == "paused")
+        if item.higher_body:  # beside the statutory deadline, the one the higher level set (交办件)
+            when = item.higher_due_on.isoformat() if item.higher_due_on else t("desk.todo.higher_no_date")
+            st.caption(t("desk.todo.higher_due", body=item.higher_body, on=when))
     with cols[3]:
         action_link(item.case_id, item.action, item.action_label)
 

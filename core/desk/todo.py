@@ -53,7 +53,10 @@ HANDLER_RULES = (
     Rule(S.REPLIED, "rate"),
     Rule(S.RATED, "close"),
 )
-COLUMNS = (Case.id, Case.number, Case.title, Case.status, Case.stage, Case.due_on, Case.due_provisional)
+COLUMNS = (
+    Case.id, Case.number, Case.title, Case.status, Case.stage, Case.due_on, Case.due_provisional,
+    Case.higher_due_on, Case.higher_body,
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,8 @@ class TodoItem:
     due_on: date | None
     due_provisional: bool
     action: str
+    higher_due_on: date | None = None  # a case from a higher level (交办件): that level's deadline
+    higher_body: str | None = None
 
     @property
     def action_label(self) -> str:
@@ -117,6 +122,8 @@ def _item(row, action: str) -> TodoItem:
         due_on=row.due_on,
         due_provisional=bool(row.due_provisional),
         action=action,
+        higher_due_on=row.higher_due_on,
+        higher_body=row.higher_body,
     )
 
 

@@ -16,13 +16,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from core.accounts import pii
-from core.accounts.permissions import require
+from core.accounts.permissions import require, scope_cases
 from core.calendar import clock
 from core.cases import case_list, workflow
 from core.cases.registration import CaseCreate, case_timeline, get_case, register_case
 from core.exchange.schemas import API_NAMES, CaseIn, CaseListQuery, action_func, action_inputs
 from core.platform import timeutil
-from core.platform.errors import NotFound, ValidationError
+from core.platform.errors import IllegalTransition, NotFound, ValidationError
 from core.platform.validation import Errors
 from i18n import t
 from models import Case, Community, Grid, Street, Unit, User
@@ -216,3 +216,51 @@ def list_cases(session: Session, user: User, query: CaseListQuery) -> dict[str, 
         for r in rows
     ]
     return {"total": total, "page": flt.page, "page_size": flt.page_size, "items": items}
+
+
+def higher_report(session: Session, user: User, number: str) -> dict[str, Any]:
+    """Return the 办结报告 of a closed case from a higher level (HigherReport); 422 before it is closed."""
+    case = case_by_number(session, user, number)
+    if not case.higher_number:
+        raise IllegalTransition(t("api.v1.not_higher"))
+    if case.closed_on is None:
+        raise IllegalTransition(t("api.v1.not_closed"))
+    lead = session.get(Unit, case.lead_unit_id) if case.lead_unit_id else None
+    return {
+        "number": case.number,
+        "higher_number": case.higher_number,
+        "higher_body": case.higher_body,
+        "higher_due_on": case.higher_due_on,
+        "received_on": case.received_on,
+        "lead_unit_code": lead.code if lead else None,
+        "accepted_on": case.accepted_on,
+        "replied_on": case.replied_on,
+        "closed_on": case.closed_on,
+        "outcome": str(case.outcome) if case.outcome else None,
+        "reply_summary": case.reply_summary if pii.can_see_identity(user, case) else None,
+        "satisfaction": str(case.satisfaction) if case.satisfaction else None,
+        "on_time": case.closed_on <= case.higher_due_on if case.higher_due_on else None,
+    }
+
+
+def higher_cases(session: Session, user: User) -> dict[str, Any]:
+    """Return the visible cases from higher levels: the open ones by the higher deadline, then the closed."""
+    require(user, "case.view")
+    stmt = select(Case).where(Case.higher_number.is_not(None))
+    stmt = (
+        scope_cases(stmt, user).order_by(Case.closed_on.is_not(None), Case.higher_due_on, Case.id).limit(1000)
+    )
+    items = [
+        {
+            "number": c.number,
+            "higher_number": c.higher_number,
+            "higher_body": c.higher_body,
+            "higher_due_on": c.higher_due_on,
+            "due_on": c.due_on,
+            "status": c.status,
+            "closed_on": c.closed_on,
+            "report_ready": c.closed_on is not None,
+        }
+        for c in session.exec(stmt)
+    ]
+    return {"total": len(items), "items": items}

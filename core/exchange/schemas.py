@@ -259,3 +259,37 @@ def action_union() -> Any:
     """Return the type of POST /api/v1/cases/{number}/actions' body: one schema per action, by `action`."""
     models = tuple(action_model(a) for a in actions())
     return Annotated[typing.Union[models], Field(discriminator="action")]  # noqa: UP007
+
+
+class HigherReport(BaseModel):
+    """The 办结报告 of a case from a higher level: what goes back up once it is closed."""
+
+    number: str
+    higher_number: str
+    higher_body: str | None
+    higher_due_on: date | None
+    received_on: date
+    lead_unit_code: str | None
+    accepted_on: date | None
+    replied_on: date | None
+    closed_on: date
+    outcome: str | None
+    reply_summary: str | None
+    satisfaction: str | None
+    on_time: bool | None = Field(description="closed by the higher level's deadline; null without one")
+
+
+class HigherCase(BaseModel):
+    number: str
+    higher_number: str
+    higher_body: str | None
+    higher_due_on: date | None
+    due_on: date | None = Field(description="the statutory deadline of the current stage")
+    status: CaseStatus
+    closed_on: date | None
+    report_ready: bool = Field(description="closed: its 办结报告 can go back up")
+
+
+class HigherCaseList(BaseModel):
+    total: int
+    items: list[HigherCase]

@@ -310,3 +310,30 @@ def test_the_docs_page_lists_the_routes_and_loads_nothing_from_elsewhere(client)
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert "/api/v1/cases/{number}/actions" in page.text and 'id="action_accept"' in page.text
     assert "src=" not in page.text and "<link" not in page.text
+
+
+def test_a_closed_case_from_a_higher_level_has_its_report_and_the_list_puts_open_ones_first(session, client):
+    unit = f.make_unit(session)
+    closed = f.case_in_status(session, CaseStatus.CLOSED, unit=unit)
+    running = f.case_in_status(session, CaseStatus.HANDLING, unit=unit)
+    for case, number in ((closed, "CQ-2025-0001"), (running, "CQ-2025-0002")):
+        case.higher_number, case.higher_body = number, "重庆市信访办"
+        case.higher_due_on = closed.closed_on  # the closed one made it on the very day
+        session.add(case)
+    session.commit()
+    headers = _token(session, f.make_user(session, Role.ADMIN))
+    report = client.get(f"/api/v1/cases/{closed.number}/report", headers=headers)
+    assert report.status_code == 200, report.text
+    body = report.json()
+    assert (body["higher_number"], body["lead_unit_code"], body["on_time"]) == ("CQ-2025-0001", unit.code, True)
+    assert body["closed_on"] == closed.closed_on.isoformat()
+    not_yet = client.get(f"/api/v1/cases/{running.number}/report", headers=headers)
+    assert not_yet.status_code == 422
+    assert not_yet.json()["message"] == "案件尚未办结，还不能生成办结报告。"
+    listed = client.get("/api/v1/higher-level-cases", headers=headers).json()
+    assert [(i["number"], i["report_ready"]) for i in listed["items"]] == [
+        (running.number, False), (closed.number, True)
+    ]  # fmt: skip
+    other_unit = _token(session, f.make_user(session, Role.HANDLER, unit=f.make_unit(session)))
+    assert client.get("/api/v1/higher-level-cases", headers=other_unit).json()["total"] == 0
+    assert client.get(f"/api/v1/cases/{closed.number}/report", headers=other_unit).status_code == 404

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from streamlit.testing.v1 import AppTest
 
 import shell
@@ -87,3 +89,18 @@ def test_titles_typed_by_users_are_shown_as_text_not_markup(session, monkeypatch
     at = _open(monkeypatch, make_user(session, Role.HANDLER, unit=unit))
     assert [t.value for t in at.text] == [title]  # st.text: no Markdown, no HTML
     assert not [m.value for m in at.markdown if "script" in m.value or "加粗" in m.value]
+
+
+def test_a_case_from_a_higher_level_shows_that_levels_deadline_beside_the_statutory_one(session, monkeypatch):
+    admin, unit = make_user(session, Role.ADMIN), make_unit(session)
+    case = case_in_status(session, CaseStatus.ASSIGNED, actor=admin, unit=unit, title="市里交办的案件")
+    case.higher_number, case.higher_body, case.higher_due_on = (
+        "CQ-2025-0456",
+        "重庆市信访办",
+        date(2025, 3, 14),
+    )
+    session.add(case)
+    session.commit()
+    at = _open(monkeypatch, make_user(session, Role.HANDLER, unit=unit))
+    assert "重庆市信访办交办期限：2025-03-14" in [c.value for c in at.caption]
+    assert any(":red-badge" in b for b in _badges(at))  # the statutory deadline's badge stays beside it
