@@ -31,6 +31,8 @@ ENUM_FIELDS = {
     "pause_kind": "pause",
     "subject": "subject",
     "mediation_status": "mediation_status",
+    "mediation_kind": "mediation_kind",
+    "source": "mediation_source",
 }
 QUIET = frozenset(
     {"register", "pii.reveal", "self_service.lookup", "self_service.failed", "self_service.refused"}

@@ -228,7 +228,7 @@ def mediation_file(session: Session, user: User, mediation_id: int) -> Mediation
         .order_by(MediationSession.held_at, MediationSession.id)
     ).all()
     agreement = session.exec(select(Agreement).where(Agreement.mediation_id == mediation.id)).first()
-    return MediationFile(
+    file = MediationFile(
         mediation=mediation,
         case_number=case_number,
         street=street,
@@ -239,6 +239,8 @@ def mediation_file(session: Session, user: User, mediation_id: int) -> Mediation
         events=timeline(session, mediation),
         may_act=access.may_act(session, user, mediation),
     )
+    session.expunge_all()  # the screen reads the rows after its short session has ended
+    return file
 
 
 def timeline(session: Session, mediation: MediationCase) -> list[CaseEvent]:
@@ -337,3 +339,15 @@ def my_day(session: Session, user: User, today: date, *, limit: int = 50) -> MyD
             )  # fmt: skip
         )
     return MyDay(alerts[:limit], to_record[:limit], confirmations)
+
+
+def roster_choices(
+    session: Session, user: User, street_id: int | None, *, limit: int = 300
+) -> list[Mediator]:
+    """Return active mediators to pick from, those of the dispute's street first (no ranking: suggest.py's)."""
+    require(user, "mediation.view")
+    same = Mediator.street_id == street_id if street_id is not None else sa.false()
+    stmt = select(Mediator).where(Mediator.active.is_(True)).order_by(same.desc(), Mediator.name, Mediator.id)
+    found = list(session.exec(stmt.limit(limit)).all())
+    session.expunge_all()
+    return found
