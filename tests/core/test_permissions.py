@@ -45,6 +45,7 @@ EXPECTED = {
     "document.template": "A",
     "archive.view": "ARS",
     "archive.export": "AR",
+    "webhook.manage": "A",
     "supervision.view": "ASL",
     "supervision.edit": "AS",
     "supervision.reply": "AH",
