@@ -147,6 +147,14 @@ PAGES: list[PageSpec] = [
         "briefing.view",
     ),
     PageSpec(
+        "roster",
+        "roster",
+        "roster.page.title",
+        ":material/diversity_3:",
+        "nav.section_mediation",
+        "mediation.view",
+    ),
+    PageSpec(
         "ledger_import",
         "import",
         "exchange.page.title",

@@ -38,6 +38,7 @@ from models.mediation import (
     Mediator,
     MediatorLevel,
     Mentorship,
+    OrganisationKind,
     PerformanceStatus,
 )
 from models.outbox import OutboxKind, OutboxMessage, OutboxStatus, WebhookSubscription
@@ -109,6 +110,7 @@ __all__ = [
     "Mentorship",
     "PerformanceStatus",
     "NoticeMethod",
+    "OrganisationKind",
     "Outcome",
     "OutboxKind",
     "OutboxMessage",

@@ -15,6 +15,13 @@ class MediatorLevel(StrEnum):
     JUNIOR = "junior"  # 小马
 
 
+class OrganisationKind(StrEnum):
+    COMMITTEE = "committee"  # 人民调解委员会
+    CENTRE = "centre"  # 矛盾纠纷多元化解中心
+    LAW_FIRM = "law_firm"  # 律师事务所
+    TRADE_BODY = "trade_body"  # 行业性、专业性调解组织
+
+
 class MediationKind(StrEnum):
     PEOPLE = "people"  # 人民调解
     ADMINISTRATIVE = "administrative"  # 行政调解
@@ -67,10 +74,14 @@ class Mediator(SQLModel, table=True):
     level: MediatorLevel = enum_field(MediatorLevel, MediatorLevel.JUNIOR)
     specialties: str | None = Field(default=None, max_length=200)  # comma-separated subject keys
     organisation: str | None = Field(default=None, max_length=80)  # committee or station
+    organisation_kind: OrganisationKind | None = enum_field(OrganisationKind, nullable=True)
     street_id: int | None = Field(default=None, foreign_key="street.id", index=True)
+    community_id: int | None = Field(default=None, foreign_key="community.id", index=True)
     grid_id: int | None = Field(default=None, foreign_key="grid.id", index=True)
-    user_id: int | None = Field(default=None, foreign_key="user.id")
+    user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
     trained_on: date | None = None
+    certified_on: date | None = None  # 调解员证 issued
+    certificate_expires_on: date | None = None
     active: bool = Field(default=True)
     version: int = version_field()
 
@@ -85,6 +96,9 @@ class Mentorship(SQLModel, table=True):
     mentee_id: int = Field(foreign_key="mediator.id", index=True)
     started_on: date
     ended_on: date | None = None
+    signed_off_on: date | None = None  # the mentor's word that the junior may lead alone
+    signed_off_by_id: int | None = Field(default=None, foreign_key="user.id")
+    version: int = version_field()
 
 
 class MediationCase(SQLModel, table=True):

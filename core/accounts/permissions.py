@@ -5,10 +5,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from core.platform.errors import PermissionDenied
-from models import Case, CaseEvent, CaseUnit, Role, User
+from models import Case, CaseEvent, CaseUnit, Mediator, Mentorship, Role, User
 
 A, R, H, M, S, L = Role.ADMIN, Role.REGISTRAR, Role.HANDLER, Role.MEDIATOR, Role.SUPERVISOR, Role.LEADER
 D = Role.DISPLAY
@@ -48,6 +49,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "mediation.open": frozenset({A, R, M}),  # a mediation on application at the centre's window (第17条)
     "mediation.edit": frozenset({A, M}),
     "mediator.edit": frozenset({A}),
+    "mediation.assign": frozenset({A, M}),  # pick the lead and co-mediators of a mediation case
+    "mentorship.sign_off": frozenset({A, M}),  # a mentor's own juniors only (core.mediation.mentorship)
     # supervision
     "supervision.view": frozenset({A, S, L}),
     "supervision.edit": frozenset({A, S}),
@@ -145,6 +148,22 @@ def scope_cases(stmt, user: User | None):
         select(CaseUnit.id).where(CaseUnit.case_id == Case.id, CaseUnit.unit_id == user.unit_id).exists()
     )
     return stmt.where(sa.or_(Case.lead_unit_id == user.unit_id, assisting))
+
+
+def mediator_clause(user: User | None, mediator=Mediator) -> sa.ColumnElement[bool]:
+    """Return the condition on `mediator` (the table or an alias) of the roster rows the user may see: a
+    mediator his own record and his juniors' (every mentorship he holds as mentor), other roles all."""
+    if not allowed(user, "mediation.view"):
+        return sa.false()
+    if Role(user.role) != Role.MEDIATOR:
+        return sa.true()
+    mentor = aliased(Mediator)
+    juniors = (
+        select(Mentorship.mentee_id)
+        .join(mentor, mentor.id == Mentorship.mentor_id)
+        .where(mentor.user_id == user.id)
+    )
+    return sa.or_(mediator.user_id == user.id, mediator.id.in_(juniors))
 
 
 # The audit log is append-only: no session of the product may update or delete a CaseEvent.

@@ -28,7 +28,9 @@ from models import (
     Category,
     Channel,
     MediationCase,
+    MediationMediator,
     MediationStatus,
+    Mediator,
     Role,
     Satisfaction,
     SpotCheck,
@@ -67,6 +69,7 @@ RATES = frozenset(
     }
 )
 MEANS = frozenset({"avg_days_to_close_first"})
+MEDIATION_KEYS = ("mediation_agreements", "mediation_success_rate")
 TARGETS = {"one_time_resolution_rate": 0.94}  # the seed's figure (DOMAIN.md §8)
 BUCKETS = ("month", "week", "street", "unit", "channel", "category", "subject")
 PARTS = ("numerator", "denominator", "rest")
@@ -476,7 +479,7 @@ def _raw(session: Session, key: str, p: Period, scope: Scope) -> tuple[tuple, di
     if key in SPECS:
         figure = _case_figure(session, key, p, scope)
         return figure, (_intake_by(session, p, scope) if key == "intake" else None)
-    if key in ("mediation_agreements", "mediation_success_rate"):
+    if key in MEDIATION_KEYS:
         return _mediation(session, key, p, scope), None
     if key == "supervision_output":
         n, by = _supervision(session, p, scope)
@@ -574,21 +577,35 @@ def _labels(session: Session, by: str | None, values: set) -> dict:
     if by == "unit" and values:
         rows = session.execute(sa.select(Unit.id, Unit.name).where(Unit.id.in_(values))).all()
         return {str(i): name for i, name in rows}
+    if by == "mediator" and values:
+        rows = session.execute(sa.select(Mediator.id, Mediator.name).where(Mediator.id.in_(values))).all()
+        return {str(i): name for i, name in rows}
     if by in ("channel", "category", "subject"):
         return {str(v): label(by, v) for v in values}
     return {str(v): str(v) for v in values}
 
 
-def _mediation_series(session: Session, key: str, p: Period, scope: Scope, by: str, dialect: str):
-    if by not in ("month", "week", "street"):
+def _mediation_series(
+    session: Session, key: str, p: Period, scope: Scope, by: str, dialect: str, user: User | None = None
+):
+    if by not in ("month", "week", "street", "mediator"):
         raise ValueError(f"{key} has no breakdown by {by}")
     anchor = MediationCase.closed_on
-    bucket = MediationCase.street_id if by == "street" else _bucket_expr(by, anchor, dialect)
     agreed = MediationStatus.AGREED
     statuses = [agreed] if key == "mediation_agreements" else [agreed, MediationStatus.FAILED]
+    if by == "mediator":  # a co-mediated case counts for each mediator on it
+        bucket = MediationMediator.mediator_id
+        source = sa.join(
+            MediationCase, MediationMediator, MediationMediator.mediation_id == MediationCase.id
+        ).join(Mediator, Mediator.id == MediationMediator.mediator_id)
+        where = [*_mediation_where(p, scope, statuses), permissions.mediator_clause(user)]
+    else:
+        bucket = MediationCase.street_id if by == "street" else _bucket_expr(by, anchor, dialect)
+        source, where = MediationCase.__table__, _mediation_where(p, scope, statuses)
     stmt = (
         sa.select(bucket, sa.func.count(), _hit(MediationCase.status == agreed))
-        .where(*_mediation_where(p, scope, statuses))
+        .select_from(source)
+        .where(*where)
         .group_by(bucket)
     )
     out = []
@@ -628,12 +645,30 @@ def series(
         raise ValueError(f"by and split must be among {BUCKETS}")
     if key not in KEYS:
         raise ValueError(f"unknown indicator {key!r}")
+    return _series(session, None, key, period, scope, by, split)
+
+
+def mediator_series(
+    session: Session, user: User, key: str, period: Period, scope: Scope = Scope()
+) -> list[dict]:
+    """Return a mediation indicator per mediator (a co-mediated case counts for each on it), over the
+    mediators the user may see (core.accounts.permissions.mediator_clause: a mediator his own and juniors')."""
+    permissions.require(user, "mediation.view")
+    if key not in MEDIATION_KEYS:
+        raise ValueError(f"{key} has no breakdown by mediator")
+    return _series(session, user, key, period, scope, "mediator", None)
+
+
+def _series(
+    session: Session, user: User | None, key: str, period: Period, scope: Scope, by: str, split: str | None
+) -> list[dict]:
     stamp = (str(getattr(session.get_bind(), "url", "")), generation(session))
+    viewer = user.id if user is not None and user.role == Role.MEDIATOR else None
 
     def make() -> list[dict]:
         dialect = session.get_bind().dialect.name
-        if key in ("mediation_agreements", "mediation_success_rate"):
-            rows = _mediation_series(session, key, period, scope, by, dialect)
+        if key in MEDIATION_KEYS:
+            rows = _mediation_series(session, key, period, scope, by, dialect, user)
             split_by = None
         elif key == "supervision_output":
             rows = _supervision_series(session, period, scope, by, dialect)
@@ -676,7 +711,7 @@ def series(
             )
         return sorted(out, key=lambda r: (r["bucket"], r["split"] or ""))
 
-    return _cached(("series", stamp, key, period, scope, by, split), make)
+    return _cached(("series", stamp, key, period, scope, by, split, viewer), make)
 
 
 def _letter_kind_labels(values: set) -> dict:

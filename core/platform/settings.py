@@ -52,6 +52,14 @@ OTHER_DEFAULTS: dict[str, object] = {
         "improvement": "建",
         "rectification": "改",
     },
+    # Suggested mediators (core.mediation.suggest): points for a specialty match, for the nearest place shared
+    # with the case, for the past success rate (times the rate), and off per case he has open.
+    "suggest.weight_specialty": 40,
+    "suggest.weight_grid": 30,
+    "suggest.weight_community": 20,
+    "suggest.weight_street": 10,
+    "suggest.weight_success": 20,
+    "suggest.weight_load": 5,
 }
 
 
@@ -61,7 +69,7 @@ class Range:
 
     minimum: int
     maximum: int
-    unit: str  # days | working_days | hours; a stage limit's unit ("calendar"/"working") is part of its value
+    unit: str  # days | working_days | hours | points; a stage limit's unit is part of its value
     stage: bool = False  # the value is {"days": n, "unit": "calendar" | "working"}
 
 
@@ -88,7 +96,14 @@ RANGES: dict[str, Range] = {
     "alert.yellow_working_days": Range(0, 20, "working_days"),
     "auth.session_hours": Range(1, 24, "hours"),
     "rating.window_days": Range(1, 30, "days"),
-    **{f"archive.retention_years.{c}": Range(1, 100, "years") for c in ("accusation", "complaint", "suggestion")},
+    **{
+        f"archive.retention_years.{c}": Range(1, 100, "years")
+        for c in ("accusation", "complaint", "suggestion")
+    },
+    **{
+        f"suggest.weight_{k}": Range(0, 100, "points")
+        for k in ("specialty", "grid", "community", "street", "success", "load")
+    },
 }
 
 

@@ -1,0 +1,54 @@
+"""mediator_roster: a mediator's organisation kind, community and certificate dates; a mentor's sign-off
+
+Revision ID: 0014
+Revises: 0013
+Create Date: 2026-12-02
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0014"
+down_revision = "0013"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("mediator") as batch:
+        batch.add_column(sa.Column("organisation_kind", sa.String(length=32), nullable=True))
+        batch.add_column(sa.Column("community_id", sa.Integer(), nullable=True))
+        batch.add_column(sa.Column("certified_on", sa.Date(), nullable=True))
+        batch.add_column(sa.Column("certificate_expires_on", sa.Date(), nullable=True))
+        batch.create_foreign_key(
+            op.f("fk_mediator_community_id_community"), "community", ["community_id"], ["id"]
+        )
+        batch.create_index(op.f("ix_mediator_community_id"), ["community_id"])
+        batch.create_index(op.f("ix_mediator_user_id"), ["user_id"])
+    with op.batch_alter_table("mentorship") as batch:
+        batch.add_column(sa.Column("signed_off_on", sa.Date(), nullable=True))
+        batch.add_column(sa.Column("signed_off_by_id", sa.Integer(), nullable=True))
+        batch.add_column(sa.Column("version", sa.Integer(), nullable=False, server_default="1"))
+        batch.create_foreign_key(
+            op.f("fk_mentorship_signed_off_by_id_user"), "user", ["signed_off_by_id"], ["id"]
+        )
+    with op.batch_alter_table("mentorship") as batch:
+        batch.alter_column("version", server_default=None)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("mentorship") as batch:
+        batch.drop_constraint(op.f("fk_mentorship_signed_off_by_id_user"), type_="foreignkey")
+        batch.drop_column("version")
+        batch.drop_column("signed_off_by_id")
+        batch.drop_column("signed_off_on")
+    with op.batch_alter_table("mediator") as batch:
+        batch.drop_index(op.f("ix_mediator_user_id"))
+        batch.drop_index(op.f("ix_mediator_community_id"))
+        batch.drop_constraint(op.f("fk_mediator_community_id_community"), type_="foreignkey")
+        batch.drop_column("certificate_expires_on")
+        batch.drop_column("certified_on")
+        batch.drop_column("community_id")
+        batch.drop_column("organisation_kind")
