@@ -1,4 +1,5 @@
-"""The benchmarks still run: a small database through bench.generate, bench.bench_desk and bench.bench_kpis, and the clock bench.
+"""The benchmarks still run: a small database through bench.generate, bench.bench_desk and bench.bench_kpis, the
+clock bench, and a small mediation centre through bench.bench_mediation.
 
 They measure nothing here (timings belong to docs/benchmarks.md); they keep the commands from rotting.
 """
@@ -11,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 import widgets.session
-from bench import bench_clock, bench_desk, bench_kpis, generate
+from bench import bench_clock, bench_desk, bench_kpis, bench_mediation, generate
 from core.platform import db
 
 pytestmark = pytest.mark.slow
@@ -101,3 +102,28 @@ def test_the_bench_table_reads_every_bench_s_lines_and_divides_by_the_baseline()
     md = table({label: Row(label, {"sqlite": value}) for label, value in rows.items()}, ["sqlite"])
     assert "| dashboard page script run, cold | 240.0 | 252.1 | duckdb: compute on the copy | 2.00x |" in md
     assert "| import .csv: dry run; commit | 8,759 rows/s |  |  |  |" in md
+
+
+MEDIATION_ROWS = [
+    "page: roster, leader (first view)",
+    "page: roster, mediator (his own + juniors)",
+    "page: roster mentor tree, one street",
+    "page: roster load chart, one street",
+    "page: roster indicators (cold then cached)",
+    "core: suggest_mediators for one case",
+]
+
+
+def test_the_mediation_bench_times_the_roster_and_the_suggestions(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(widgets.session, "current_user", widgets.session.current_user)
+    monkeypatch.setattr(db, "_engine", db._engine)
+    monkeypatch.setenv("PETITION_DESK_DATA", str(tmp_path))
+    url = f"sqlite:///{tmp_path / 'bench.db'}"
+    args = ["--database-url", url, "--generate", "--mediators", "40", "--cases", "600", "--runs", "1"]
+    assert bench_mediation.main(args) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"generated 40 mediators and 600 mediation cases in \d+\.\d s", out)
+    assert "database: sqlite, 40 mediators, 600 mediation cases; runs: 1" in out
+    for label in MEDIATION_ROWS:
+        assert re.search(re.escape(label) + r" +median +\d+\.\d ms +max +\d+\.\d ms", out), label
+    assert re.search(r"page: my mediations \(\w+\) +median", out)
