@@ -1,6 +1,6 @@
 """Suggested mediators for one mediation case, with their reasons, and the pick of a lead (+ co-mediators).
 
-The pick calls core.mediation.assignment.assign_mediators; a refused pick shows its message under the field.
+The pick calls core.mediation.cases.assign_mediators; a refused pick shows its message under the field.
 Embed it with `mediator_suggestions(mediation_id, version)`.
 """
 
@@ -11,8 +11,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from core.accounts import permissions
-from core.mediation import assignment, suggest
+from core.mediation import access, cases, suggest
 from core.platform import db
 from core.platform.errors import PetitionDeskError, ValidationError
 from i18n import label, t
@@ -41,7 +40,7 @@ def _assign(mediation_id: int, version: int, key: str, on_assigned: Callable[[],
     state[f"{key}_errors"] = {}
     try:
         with db.session_scope() as s:
-            assignment.assign_mediators(s, session.current_user(), mediation_id, version, lead, co)
+            cases.assign_mediators(s, session.current_user(), mediation_id, version, lead_id=lead, co_ids=co)
     except ValidationError as exc:
         state[f"{key}_errors"] = exc.errors or {"_form": exc.message}
         return
@@ -60,12 +59,13 @@ def mediator_suggestions(
     user = session.current_user()
     with db.session_scope() as s:
         found = suggest.suggest_mediators(s, user, mediation_id)
+        may_pick = access.may_act(s, user, access.get_mediation(s, user, mediation_id))
     st.subheader(t("roster.suggest.title"))
     if not found:
         st.info(t("roster.suggest.none"))
         return
     _table(found)
-    if not permissions.allowed(user, "mediation.assign"):
+    if not may_pick:
         return
     names = {s.mediator_id: s.name for s in found} | {
         i: n for s in found for i, n in zip(s.co_ids, s.co_names, strict=True)

@@ -49,7 +49,6 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "mediation.open": frozenset({A, R, M}),  # a mediation on application at the centre's window (第17条)
     "mediation.edit": frozenset({A, M}),
     "mediator.edit": frozenset({A}),
-    "mediation.assign": frozenset({A, M}),  # pick the lead and co-mediators of a mediation case
     "mentorship.sign_off": frozenset({A, M}),  # a mentor's own juniors only (core.mediation.mentorship)
     # supervision
     "supervision.view": frozenset({A, S, L}),

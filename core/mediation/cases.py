@@ -14,7 +14,7 @@ from sqlmodel import Session, delete, select
 
 from core.accounts import audit
 from core.accounts.permissions import require
-from core.mediation import access
+from core.mediation import access, assignment
 from core.mediation.referral import ENDED, M, next_number, split_parties
 from core.platform import timeutil
 from core.platform.errors import IllegalTransition, StaleVersion
@@ -119,6 +119,7 @@ def assign_mediators(
         co_ids = [i for i in dict.fromkeys(co_ids) if i != lead_id]
         lead = _mediators(session, errors, "lead_id", [lead_id])
         co = _mediators(session, errors, "co_ids", co_ids)
+        assignment.check_hard_case(session, errors, mediation, lead[0] if lead else None, co_ids)
         errors.raise_if_any()
         before = mediators_of(session, mediation.id)
         session.exec(delete(MediationMediator).where(MediationMediator.mediation_id == mediation.id))

@@ -18,13 +18,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from core.accounts import permissions
-from core.mediation import specialties
-from core.mediation.assignment import in_scope, is_hard
+from core.mediation import access, specialties
+from core.mediation.assignment import is_hard
 from core.mediation.figures import MediatorFigures, figures_of
 from core.mediation.mentorship import active_mentor_of
 from core.platform import settings
-from core.platform.errors import NotFound
 from i18n import label, t
 from models import Case, Grid, MediationCase, Mediator, MediatorLevel, Subject, User
 
@@ -134,10 +132,7 @@ def _reasons(near: str | None, subject: str | None, match: bool, f: MediatorFigu
 
 def suggest_mediators(session: Session, user: User, mediation_id: int, limit: int = 10) -> list[Suggestion]:
     """Return up to `limit` suggested lead mediators for the mediation case, best first."""
-    permissions.require(user, "mediation.view")
-    mediation = session.get(MediationCase, mediation_id)
-    if mediation is None or not in_scope(session, user, mediation):
-        raise NotFound(t("error.not_found"))
+    mediation = access.get_mediation(session, user, mediation_id)
     w, place, subject = weights(session), _place_of(session, mediation), _subject_of(session, mediation)
     candidates = _candidates(session, mediation.street_id, limit)
     hard = is_hard(session, mediation)

@@ -10,10 +10,10 @@ import pytest
 from sqlmodel import select
 
 from core import kpis
-from core.mediation import assignment, mentorship, suggest
+from core.mediation import cases, mentorship, suggest
 from core.mediation.figures import figures_of
-from core.platform.errors import IllegalTransition, NotFound, PermissionDenied, StaleVersion, ValidationError
-from models import CaseEvent, MediationMediator, Mentorship, Role, Setting
+from core.platform.errors import IllegalTransition, NotFound, PermissionDenied, ValidationError
+from models import CaseEvent, Mentorship, Role, Setting
 from tests import mediation_world
 from tests.factories import make_user
 
@@ -79,35 +79,30 @@ def test_on_a_hard_case_a_junior_comes_only_with_his_mentor_unless_signed_off(se
     assert found["小赵"].co_ids == ()  # his mentor signed him off on 2026-01-10
 
 
+def _team(session, mediation_id):
+    return [(m.name, lead) for m, lead in cases.mediators_of(session, mediation_id)]
+
+
 def test_a_junior_leads_a_hard_case_only_with_his_mentor(session, world):
     admin = make_user(session, Role.ADMIN)
     mediation_world.make_hard(session, world, admin)
     m, target = world.mediators, world.target
     with pytest.raises(ValidationError) as raised:
-        assignment.assign_mediators(session, admin, target.id, target.version, m["C"].id, [m["B"].id])
+        cases.assign_mediators(
+            session, admin, target.id, target.version, lead_id=m["C"].id, co_ids=[m["B"].id]
+        )
     assert raised.value.errors["co_ids"].startswith("疑难案件由小马主持时，须由他的师傅一同调解")
-    assert (
-        session.exec(select(MediationMediator).where(MediationMediator.mediation_id == target.id)).all() == []
-    )
-    done = assignment.assign_mediators(session, admin, target.id, target.version, m["C"].id, [m["A"].id])
-    assert assignment.team_of(session, done.id) == (m["C"].id, [m["A"].id])
-    event = session.exec(select(CaseEvent).where(CaseEvent.action == "mediation.assign")).one()
-    assert event.after == {"lead_id": m["C"].id, "co_ids": [m["A"].id]}
-    with pytest.raises(StaleVersion):
-        assignment.assign_mediators(session, admin, target.id, target.version - 1, m["A"].id, [])
+    assert _team(session, target.id) == []
+    cases.assign_mediators(session, admin, target.id, target.version, lead_id=m["C"].id, co_ids=[m["A"].id])
+    assert _team(session, target.id) == [("小张", True), ("老王", False)]
 
 
-def test_an_assignment_replaces_the_team_and_refuses_an_ended_mediation(session, world):
+def test_a_signed_off_junior_leads_a_hard_case_alone(session, world):
     admin = make_user(session, Role.ADMIN)
-    m, target = world.mediators, world.target
-    target = assignment.assign_mediators(session, admin, target.id, 1, m["A"].id, [m["C"].id, m["A"].id])
-    target = assignment.assign_mediators(session, admin, target.id, 2, m["B"].id, [])
-    assert assignment.team_of(session, target.id) == (m["B"].id, [])
-    with pytest.raises(ValidationError):
-        assignment.assign_mediators(session, admin, target.id, 3, m["F"].id, [])  # inactive
-    ended = world.cases["c3"]
-    with pytest.raises(IllegalTransition):
-        assignment.assign_mediators(session, admin, ended.id, ended.version, m["A"].id, [])
+    mediation_world.make_hard(session, world, admin)
+    target = world.target
+    cases.assign_mediators(session, admin, target.id, target.version, lead_id=world.mediators["D"].id)
+    assert _team(session, target.id) == [("小赵", True)]
 
 
 def test_a_juniors_progress_under_his_mentor(session, world):
@@ -175,7 +170,8 @@ def test_the_indicators_by_mediator_count_a_shared_case_for_each(session, world)
     ]  # each case once: c3-c8, c11, c12
 
 
-def test_a_mediator_may_not_see_suggestions_for_another_teams_case(session, world):
+def test_a_mediator_sees_suggestions_only_on_the_cases_he_may_see(session, world):
     with pytest.raises(NotFound):
         suggest.suggest_mediators(session, world.users["D"], world.cases["c1"].id)
-    assert suggest.suggest_mediators(session, world.users["D"], world.target.id)  # no team yet
+    assert suggest.suggest_mediators(session, world.users["D"], world.cases["c13"].id)  # he sits on it
+    assert suggest.suggest_mediators(session, world.users["A"], world.cases["c10"].id)  # his junior's

@@ -100,6 +100,6 @@ def test_the_page_reads_in_english(session, monkeypatch, world):
     assert "Success rate" in at.dataframe[0].value.columns
 
 
-def test_a_handler_may_not_open_the_roster(session, monkeypatch, world):
-    at = open_page(monkeypatch, "roster", make_user(session, Role.HANDLER))
+def test_the_display_account_may_not_open_the_roster(session, monkeypatch, world):
+    at = open_page(monkeypatch, "roster", make_user(session, Role.DISPLAY))
     assert [e.value for e in at.error] == ["您没有执行此操作的权限。"]
