@@ -17,6 +17,7 @@ from widgets import roster_views
 from widgets.guard import require_page
 
 VIEWS = ("roster", "mentors", "load", "indicators")
+ALL = 0  # the street and level pickers' "all": a None value would show Streamlit's English placeholder
 LEVELS = ("veteran", "junior")
 PARAMS = ("view", "street", "level", "q", "page")
 
@@ -29,8 +30,8 @@ def _seed() -> None:
     view = params.get("view")
     state["pd_roster_view"] = view if view in VIEWS else "roster"
     street = params.get("street", "")
-    state["pd_roster_street"] = int(street) if street.isdigit() and len(street) < 10 else None
-    state["pd_roster_level"] = params.get("level") if params.get("level") in LEVELS else None
+    state["pd_roster_street"] = int(street) if street.isdigit() and len(street) < 10 else ALL
+    state["pd_roster_level"] = params.get("level") if params.get("level") in LEVELS else ALL
     state["pd_roster_q"] = params.get("q", "")[:40]
     page = params.get("page", "")
     state["pd_roster_page"] = int(page) if page.isdigit() and 0 < len(page) < 6 else 1
@@ -41,8 +42,8 @@ def _write_url() -> None:
     state = st.session_state
     values = {
         "view": state.get("pd_roster_view") if state.get("pd_roster_view") in VIEWS[1:] else None,
-        "street": state.get("pd_roster_street"),
-        "level": state.get("pd_roster_level"),
+        "street": state.get("pd_roster_street") or None,
+        "level": state.get("pd_roster_level") or None,
         "q": (state.get("pd_roster_q") or "").strip() or None,
         "page": state.get("pd_roster_page") if (state.get("pd_roster_page") or 1) > 1 else None,
     }
@@ -60,29 +61,29 @@ def _first_page() -> None:
 
 def _filters(streets) -> None:
     names = {s.id: s.name for s in streets}
-    cols = st.columns([2, 2, 2, 3])
-    cols[0].segmented_control(
+    st.segmented_control(
         t("roster.page.view"),
         VIEWS,
         format_func=lambda v: t(f"roster.view.{v}"),
         key="pd_roster_view",
         on_change=_first_page,
     )
-    cols[1].selectbox(
+    cols = st.columns([2, 2, 3])
+    cols[0].selectbox(
         t("roster.page.street"),
-        [None, *names],
-        format_func=lambda i: t("roster.page.all_streets") if i is None else names.get(i, str(i)),
+        [ALL, *names],
+        format_func=lambda i: names.get(i, str(i)) if i else t("roster.page.all_streets"),
         key="pd_roster_street",
         on_change=_first_page,
     )
-    cols[2].selectbox(
+    cols[1].selectbox(
         t("roster.page.level"),
-        [None, *LEVELS],
-        format_func=lambda v: t("roster.page.all_levels") if v is None else label("mediator_level", v),
+        [ALL, *LEVELS],
+        format_func=lambda v: label("mediator_level", v) if v else t("roster.page.all_levels"),
         key="pd_roster_level",
         on_change=_first_page,
     )
-    cols[3].text_input(t("roster.page.q"), key="pd_roster_q", max_chars=40, on_change=_first_page)
+    cols[2].text_input(t("roster.page.q"), key="pd_roster_q", max_chars=40, on_change=_first_page)
 
 
 def render() -> None:
@@ -95,7 +96,7 @@ def render() -> None:
     _filters(streets)
     _write_url()
     state = st.session_state
-    view, street = state.get("pd_roster_view") or "roster", state.get("pd_roster_street")
+    view, street = state.get("pd_roster_view") or "roster", state.get("pd_roster_street") or None
     if view == "mentors":
         roster_views.mentors(user, street)
     elif view == "load":
@@ -103,4 +104,4 @@ def render() -> None:
     elif view == "indicators":
         roster_views.indicators(user, street)
     else:
-        roster_views.roster_list(user, street, state.get("pd_roster_level"), state.get("pd_roster_q"))
+        roster_views.roster_list(user, street, state.get("pd_roster_level") or None, state.get("pd_roster_q"))

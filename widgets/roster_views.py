@@ -25,6 +25,12 @@ def _rate(value: float | None) -> str:
     return fmt_rate(value)
 
 
+def _place(*parts: str | None) -> str:
+    """街道 › 社区 › 网格, leaving out a part the next one already names (the demo's grids carry their community)."""
+    named = [p for p in parts if p]
+    return " › ".join(p for i, p in enumerate(named) if not any(p in later for later in named[i + 1 :]))
+
+
 def roster_list(user, street: int | None, level: str | None, q: str | None) -> None:
     """One page of mediators, with place, mentor, contact (masked per role), load and results."""
     page = st.session_state.get("pd_roster_page") or 1
@@ -37,7 +43,7 @@ def roster_list(user, street: int | None, level: str | None, q: str | None) -> N
         {
             t("roster.col.name"): r.name,
             t("roster.col.level"): label("mediator_level", r.level),
-            t("roster.col.place"): " › ".join(x for x in (r.street, r.community, r.grid) if x),
+            t("roster.col.place"): _place(r.street, r.community, r.grid),
             t("roster.col.organisation"): r.organisation or "",
             t("roster.col.specialties"): "、".join(label("subject", k) for k in r.specialties),
             t("roster.col.mentor"): r.mentor or "",

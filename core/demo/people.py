@@ -135,10 +135,14 @@ def _mediator(demo: Demo, si: int, veteran: bool, users: list[int]) -> None:
         level="veteran" if veteran else "junior",
         specialties=",".join(rng.sample(SPECIALTIES, between(rng, 1, 3))),
         organisation=org,
+        organisation_kind="centre" if org.endswith("中心") else "committee",
         street_id=s["id"],
+        community_id=c["id"],
         grid_id=world.grids[choice(rng, c["grids"])]["id"],
         user_id=user_id,
         trained_on=trained,
+        certified_on=trained + timedelta(days=30),  # no draw: the rest of the demo stays as it was
+        certificate_expires_on=trained + timedelta(days=30 + 3 * 365),
         active=rng.random() < 0.97,
     )
     mediators[mid] = {"name": name, "veteran": veteran, "user": user_id, "trained": trained}

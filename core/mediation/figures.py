@@ -35,6 +35,18 @@ def _count(condition) -> sa.ColumnElement:
     return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
 
 
+def open_loads(session: Session) -> dict[int, int]:
+    """Return every mediator's open cases (open ones are few: read from the status index, not per mediator)."""
+    # An IN, not a join: SQLite's planner would walk every mediator's cases instead of the open ones.
+    open_ids = sa.select(MediationCase.id).where(MediationCase.status.in_(OPEN))
+    stmt = (
+        sa.select(MediationMediator.mediator_id, sa.func.count())
+        .where(MediationMediator.mediation_id.in_(open_ids))
+        .group_by(MediationMediator.mediator_id)
+    )
+    return {int(m): int(n) for m, n in session.execute(stmt).all()}
+
+
 def figures_of(session: Session, mediator_ids: Iterable[int]) -> dict[int, MediatorFigures]:
     """Return the figures of each mediator named (one grouped query); one without cases gets zeros."""
     ids = sorted(set(mediator_ids))

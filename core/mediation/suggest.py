@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from core.mediation import access, specialties
 from core.mediation.assignment import is_hard
-from core.mediation.figures import MediatorFigures, figures_of
+from core.mediation.figures import MediatorFigures, figures_of, open_loads
 from core.mediation.mentorship import active_mentor_of
 from core.platform import settings
 from i18n import label, t
@@ -112,10 +112,33 @@ def _nearness(c: _Candidate, place: tuple) -> str | None:
     return None
 
 
-def _score(c: _Candidate, f: MediatorFigures, near: str | None, match: bool, w: dict) -> float:
-    rate = f.rate if f.rate is not None else NO_HISTORY_RATE
-    points = w["specialty"] * match + (w[near] if near else 0) + w["success"] * rate - w["load"] * f.open
-    return round(points, 6)
+def _base(c: _Candidate, near: str | None, match: bool, open_: int, w: dict) -> float:
+    """The score without the success rate: what needs no look at the mediator's past cases."""
+    return w["specialty"] * match + (w[near] if near else 0) - w["load"] * open_
+
+
+def _rate_points(f: MediatorFigures, w: dict) -> float:
+    return w["success"] * (f.rate if f.rate is not None else NO_HISTORY_RATE)
+
+
+def _ranked(session: Session, bases: dict[int, float], w: dict, limit: int) -> dict[int, MediatorFigures]:
+    """Return the figures of the candidates that can reach the top `limit`, best bound first: the past
+    cases of a mediator who cannot make it even with a 100 % rate are never read."""
+    order = sorted(bases, key=lambda i: -bases[i])
+    figures: dict[int, MediatorFigures] = {}
+    done = 0
+    while done < len(order):
+        batch = order[done : done + max(2 * limit, 20)]
+        figures |= figures_of(session, batch)
+        done += len(batch)
+        scores = sorted((bases[i] + _rate_points(figures[i], w) for i in figures), reverse=True)
+        if (
+            done < len(order)
+            and len(scores) >= limit
+            and scores[limit - 1] > bases[order[done]] + w["success"]
+        ):
+            break
+    return figures
 
 
 def _reasons(near: str | None, subject: str | None, match: bool, f: MediatorFigures) -> list[str]:
@@ -138,33 +161,45 @@ def suggest_mediators(session: Session, user: User, mediation_id: int, limit: in
     hard = is_hard(session, mediation)
     juniors = [c.id for c in candidates if c.level == MediatorLevel.JUNIOR]
     mentors = active_mentor_of(session, juniors) if hard else {}
-    figures = figures_of(session, [c.id for c in candidates] + [m for m, _ in mentors.values()])
-    names = dict(session.exec(select(Mediator.id, Mediator.name).where(Mediator.id.in_(figures))).all())
-    out = []
+    loads = open_loads(session)
+    kept, bases = {}, {}
     for c in candidates:
-        f, near = figures[c.id], _nearness(c, place)
-        match = subject is not None and subject in specialties.keys_of(c.specialties)
-        reasons, co = _reasons(near, subject, match, f), ()
         if hard and c.level == MediatorLevel.JUNIOR:
             mentor, signed_off = mentors.get(c.id, (None, None))
-            if signed_off is None:
-                if mentor is None:
-                    continue
-                co = (mentor,)
-                reasons.append(t("roster.reason.with_mentor", name=names.get(mentor, "")))
-        score = _score(c, f, near, match, w)
-        out.append(
-            Suggestion(
-                c.id,
-                c.name,
-                str(c.level),
-                score,
-                tuple(reasons),
-                f.open,
-                f.rate,
-                co,
-                tuple(names.get(i, "") for i in co),
-            )
-        )
+            if signed_off is None and mentor is None:
+                continue
+        near = _nearness(c, place)
+        match = subject is not None and subject in specialties.keys_of(c.specialties)
+        kept[c.id] = (c, near, match)
+        bases[c.id] = _base(c, near, match, loads.get(c.id, 0), w)
+    figures = _ranked(session, bases, w, limit)
+    wanted = set(figures) | {m for m, _ in mentors.values()}
+    names = dict(session.exec(select(Mediator.id, Mediator.name).where(Mediator.id.in_(wanted))).all())
+    out = [
+        _suggestion(kept[i], subject, figures[i], bases[i] + _rate_points(figures[i], w), mentors, names)
+        for i in figures
+    ]
     out.sort(key=lambda s: (-s.score, s.open, s.name, s.mediator_id))
     return out[:limit]
+
+
+def _suggestion(
+    kept: tuple, subject: str | None, f: MediatorFigures, score: float, mentors: dict, names: dict
+) -> Suggestion:
+    c, near, match = kept
+    reasons, co = _reasons(near, subject, match, f), ()
+    mentor, signed_off = mentors.get(c.id, (None, None))
+    if mentor is not None and signed_off is None:
+        co = (mentor,)
+        reasons.append(t("roster.reason.with_mentor", name=names.get(mentor, "")))
+    return Suggestion(
+        c.id,
+        c.name,
+        str(c.level),
+        round(score, 6),
+        tuple(reasons),
+        f.open,
+        f.rate,
+        co,
+        tuple(names.get(i, "") for i in co),
+    )
