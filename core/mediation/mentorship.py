@@ -18,7 +18,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from core.accounts import audit, permissions
-from core.platform.db import bump_version
+from core.mediation.access import bump_version
 from core.platform.errors import IllegalTransition, NotFound, PermissionDenied
 from core.platform.validation import Errors
 from i18n import t

@@ -12,11 +12,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
 from core.platform.config import PROJECT_ROOT, get_settings
-from core.platform.errors import PetitionDeskError, StaleVersion
+from core.platform.errors import PetitionDeskError
 from core.platform.timeutil import reference_date
 from i18n import t
 
@@ -215,16 +214,3 @@ def health(engine: sa.Engine | None = None) -> dict:
         "schema_head": head,
         "schema_current": revision == head,
     }
-
-
-def bump_version(session: Session, row, version: int) -> None:
-    """Raise StaleVersion unless the row still has `version`, and count it up; the UPDATE's WHERE makes it
-    race-safe (a row whose table has `id` and `version`)."""
-    session.flush()
-    table = type(row).__table__
-    result = session.execute(
-        sa.update(table).where(table.c.id == row.id, table.c.version == version).values(version=version + 1)
-    )
-    if result.rowcount != 1:
-        raise StaleVersion(t("workflow.stale_unknown"))
-    set_committed_value(row, "version", version + 1)
