@@ -108,6 +108,7 @@ class MediationCase(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_mediation_case_status_due", "status", "due_on"),
         sa.Index("ix_mediation_case_kpi", "case_id", "status", "closed_on"),  # a case settled by agreement
+        sa.Index("ix_mediation_case_result", "id", "status"),  # a mediator's results without the wide rows
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -151,7 +152,10 @@ class MediationMediator(SQLModel, table=True):
     """A mediator on a mediation case (one or more, 第19条)."""
 
     __tablename__ = "mediation_mediator"
-    __table_args__ = (sa.UniqueConstraint("mediation_id", "mediator_id", name="uq_mediation_mediator_pair"),)
+    __table_args__ = (
+        sa.UniqueConstraint("mediation_id", "mediator_id", name="uq_mediation_mediator_pair"),
+        sa.Index("ix_mediation_mediator_cases", "mediator_id", "mediation_id"),  # a mediator's cases, covered
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     mediation_id: int = Field(foreign_key="mediation_case.id", index=True)

@@ -1,4 +1,5 @@
-"""mediator_roster: a mediator's organisation kind, community and certificate dates; a mentor's sign-off
+"""mediator_roster: a mediator's organisation kind, community and certificate dates; a mentor's sign-off;
+indexes for each mediator's load and results
 
 Revision ID: 0019
 Revises: 0018
@@ -36,9 +37,14 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("mentorship") as batch:
         batch.alter_column("version", server_default=None)
+    # a mediator's load and results (suggestions, the roster) read indexes, never the wide case rows
+    op.create_index("ix_mediation_case_result", "mediation_case", ["id", "status"])
+    op.create_index("ix_mediation_mediator_cases", "mediation_mediator", ["mediator_id", "mediation_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_mediation_mediator_cases", table_name="mediation_mediator")
+    op.drop_index("ix_mediation_case_result", table_name="mediation_case")
     with op.batch_alter_table("mentorship") as batch:
         batch.drop_constraint(op.f("fk_mentorship_signed_off_by_id_user"), type_="foreignkey")
         batch.drop_column("version")
