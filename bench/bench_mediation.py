@@ -39,7 +39,17 @@ from models import (
     User,
 )
 
-SPECIALTIES = ["neighbour_dispute", "family_dispute", "property_management", "labour_wages", "land_requisition", "old_housing_renovation", "market_regulation", "guaranteed_delivery", "resettlement_title"]
+SPECIALTIES = [
+    "neighbour_dispute",
+    "family_dispute",
+    "property_management",
+    "labour_wages",
+    "land_requisition",
+    "old_housing_renovation",
+    "market_regulation",
+    "guaranteed_delivery",
+    "resettlement_title",
+]
 DISPUTES = ("物业纠纷", "邻里纠纷", "婚姻家庭纠纷", "劳动争议", "消费纠纷", "征地拆迁纠纷", "合同纠纷")
 ENDED = [("agreed", 85), ("failed", 8), ("refused", 4), ("withdrawn", 3)]
 CHUNK = 20_000
@@ -94,7 +104,7 @@ def _mediators(conn, rng: random.Random, streets, n: int, today: date) -> dict[i
             {
                 "name": f"调解员{i:05d}",
                 "phone": f"139{i:08d}",
-                "level": "veteran" if i % 4 == 0 else "junior",
+                "level": "veteran" if (i // len(streets)) % 4 == 0 else "junior",  # a quarter of each street
                 "specialties": ",".join(rng.sample(SPECIALTIES, rng.randint(1, 3))),
                 "organisation": f"基准街道{sid}人民调解委员会",
                 "organisation_kind": "committee",
@@ -226,6 +236,17 @@ def _my_mediations_page() -> tuple[str, dict]:
     return "home", {}
 
 
+def _as(user: User, run):
+    """Sign `user` in for each run: every runner built replaces the one signed-in user the pages read."""
+    import widgets.session
+
+    def signed_in():
+        widgets.session.current_user = lambda: user
+        return run()
+
+    return signed_in
+
+
 def _suggest(user: User, mediation_id: int):
     from core.mediation import suggest
 
@@ -269,16 +290,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     mine, mine_params = _my_mediations_page()
     results = {
-        "page: roster, leader (first view)": _page_runner("roster", leader, {}),
-        "page: roster, mediator (his own + juniors)": _page_runner("roster", mediator, {}),
-        "page: roster mentor tree, one street": _page_runner(
-            "roster", leader, {"view": "mentors", "street": str(street)}
+        "page: roster, leader (first view)": _as(leader, _page_runner("roster", leader, {})),
+        "page: roster, mediator (his own + juniors)": _as(mediator, _page_runner("roster", mediator, {})),
+        "page: roster mentor tree, one street": _as(
+            leader, _page_runner("roster", leader, {"view": "mentors", "street": str(street)})
         ),
-        "page: roster load chart, one street": _page_runner(
-            "roster", leader, {"view": "load", "street": str(street)}
+        "page: roster load chart, one street": _as(
+            leader, _page_runner("roster", leader, {"view": "load", "street": str(street)})
         ),
-        "page: roster indicators (cold then cached)": _page_runner("roster", leader, {"view": "indicators"}),
-        f"page: my mediations ({mine})": _page_runner(mine, mediator, mine_params),
+        "page: roster indicators (cold then cached)": _as(
+            leader, _page_runner("roster", leader, {"view": "indicators"})
+        ),
+        f"page: my mediations ({mine})": _as(mediator, _page_runner(mine, mediator, mine_params)),
     }
     if open_case is not None:
         results["core: suggest_mediators for one case"] = _suggest(leader, open_case)
