@@ -87,6 +87,15 @@ def _new_pg_database(suffix: str) -> str:
     url = sa.engine.make_url(core_db.normalize_url(PG_URL))
     name = f"{url.database or 'test'}_{suffix}"
     with _maintenance(url) as conn:
+        users = sa.text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = :name AND pid <> pg_backend_pid()"
+        )
+        if conn.execute(users, {"name": name}).scalar_one():
+            pytest.exit(
+                f"PostgreSQL database {name} is in use by another test run: give this run its own "
+                "TEST_DATABASE_URL database name",
+                returncode=3,
+            )
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))  # a killed run's leftover
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     atexit.register(_drop_pg_database, url, name)

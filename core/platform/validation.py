@@ -16,10 +16,11 @@ from i18n import t
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"  # ISO 7064 MOD 11-2: remainder 0..10 -> check character
-_ID18 = re.compile(r"^\d{17}[\dX]$")
-_ID15 = re.compile(r"^\d{15}$")
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^(0\d{2,3})-(\d{7,8})(?:-(\d{1,6}))?$")
+# ASCII digits only: \d also matches Arabic-Indic and other scripts' digits, which int() reads but no register holds
+_ID18 = re.compile(r"^\d{17}[\dX]$", re.ASCII)
+_ID15 = re.compile(r"^\d{15}$", re.ASCII)
+_MOBILE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
+_LANDLINE = re.compile(r"^(0\d{2,3})-(\d{7,8})(?:-(\d{1,6}))?$", re.ASCII)
 _EARLIEST_BIRTH = date(1890, 1, 1)
 EARLIEST_DATE = date(1990, 1, 1)  # no date the office records (received, decided, delivered…) lies before it
 MAX_ID = 2**63 - 1  # the largest BIGINT: a larger id names no row and overflows the database driver

@@ -66,6 +66,25 @@ def test_impossible_birth_dates_are_refused(first17, birth):
     assert err.value.message == f"身份证号码中的出生日期{birth}无效，请核对。"
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "١١٠١٠٥١٩٤٩١٢٣١٠٠٢X",  # Arabic-Indic digits: int() reads them, no register holds them
+        "۱۱۰۱۰۵۱۹۴۹۱۲۳۱۰۰۲X",  # Persian digits
+        "११०१०५१९४९१२३१००२X",  # Devanagari digits
+    ],
+)
+def test_digits_of_other_scripts_are_no_id_number(typed):
+    with pytest.raises(ValidationError) as refused:
+        check_id_number(typed)
+    assert refused.value.message == "身份证号码应为18位（最后一位可为X）或15位数字。"
+
+
+def test_digits_of_other_scripts_are_no_phone_number():
+    with pytest.raises(ValidationError):
+        check_phone("١٣٨١٢٣٤١٢٣٤")
+
+
 def test_birth_date_in_the_future_is_refused():
     tomorrow = timeutil.today() + timedelta(days=1)
     first17 = f"110105{tomorrow:%Y%m%d}002"
