@@ -166,6 +166,14 @@ PAGES: list[PageSpec] = [
     PageSpec("users", "users", "auth.page_users", ":material/group:", "nav.section_admin", "user.manage"),
     PageSpec("audit", "audit", "auth.page_audit", ":material/fact_check:", "nav.section_admin", "audit.view"),
     PageSpec(
+        "deliveries",
+        "deliveries",
+        "outbox.page.title",
+        ":material/outbox:",
+        "nav.section_admin",
+        "webhook.manage",
+    ),
+    PageSpec(
         "account",
         "account",
         "auth.page_account",

@@ -55,8 +55,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "supervision.edit": frozenset({A, S}),
     "supervision.reply": frozenset({A, H}),
     # standard documents (core.documents.standard: each kind is generated under its stage's action) and archives
-    "document.template": frozenset({A}),
-    "webhook.manage": frozenset({A}),  # subscribe other systems to case events (issue 16)  # replace a document kind's template
+    "document.template": frozenset({A}),  # replace a document kind's template
+    "webhook.manage": frozenset({A}),  # subscribe other systems to case events (issue 16)
     "archive.export": frozenset({A, R}),  # a closed case's archive package (信访档案)
     "archive.view": frozenset({A, R, S}),  # the list of archives due for review of destruction
     "document.page": frozenset({A, R, H, S}),  # the documents page: batch printing, templates, archives due

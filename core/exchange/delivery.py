@@ -132,9 +132,36 @@ def deliver_due(engine: sa.Engine | None = None) -> Run:
     return run
 
 
-def log_rows(session: Session, limit: int = 200) -> list[OutboxMessage]:
-    """Return the newest outbox rows, for the delivery log."""
-    return list(session.exec(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)))
+def delivery_log(session: Session, actor, limit: int = 200) -> tuple[list[dict], list[dict]]:
+    """Return the subscriptions and the newest outbox rows (phones masked), for the administrator's log."""
+    from core.accounts.permissions import require
+    from core.accounts.pii import mask_phone
+    from models import Case
+
+    require(actor, "webhook.manage")
+    subs = [
+        {"name": s.name, "url": s.url, "events": list(s.events or []), "active": s.active}
+        for s in session.exec(select(WebhookSubscription).order_by(WebhookSubscription.name))
+    ]  # never the secret
+    stmt = (
+        select(OutboxMessage, Case.number)
+        .join(Case, Case.id == OutboxMessage.case_id, isouter=True)
+        .order_by(OutboxMessage.id.desc())
+        .limit(limit)
+    )
+    rows = []
+    for message, number in session.exec(stmt):
+        text = message.kind == OutboxKind.TEXT
+        rows.append(
+            {
+                "id": message.id, "kind": str(message.kind), "event": message.event, "number": number,
+                "target": mask_phone(message.target) if text else message.target, "status": str(message.status),
+                "attempts": message.attempts, "created_at": message.created_at,
+                "next_attempt_at": message.next_attempt_at if message.status == OutboxStatus.PENDING else None,
+                "delivered_at": message.delivered_at, "last_error": message.last_error,
+            }
+        )  # fmt: skip
+    return subs, rows
 
 
 _worker: threading.Thread | None = None

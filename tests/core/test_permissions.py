@@ -63,6 +63,7 @@ EXPECTED = {
     "account.password": "ARHMSL",
     "account.language": "ARHMSLD",
     "user.manage": "A",
+    "webhook.manage": "A",
     "token.manage": "A",
     "audit.view": "A",
     "audit.export": "A",

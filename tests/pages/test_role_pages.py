@@ -42,6 +42,7 @@ EXPECTED_PAGES = {
         "admin",
         "users",
         "audit",
+        "deliveries",
         "account",
         "query",
     ],
