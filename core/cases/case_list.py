@@ -54,6 +54,10 @@ class CaseFilter:
     kpi_to: date | None = None
     kpi_as_of: date | None = None
 
+    def __post_init__(self) -> None:
+        # control characters match nothing a clerk typed, and PostgreSQL refuses a NUL in any text parameter
+        self.q = "".join(" " if unicodedata.category(c) == "Cc" else c for c in self.q).strip()
+
 
 @dataclass(frozen=True)
 class CaseRow:
