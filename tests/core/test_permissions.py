@@ -63,7 +63,6 @@ EXPECTED = {
     "account.password": "ARHMSL",
     "account.language": "ARHMSLD",
     "user.manage": "A",
-    "webhook.manage": "A",
     "token.manage": "A",
     "audit.view": "A",
     "audit.export": "A",

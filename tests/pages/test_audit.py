@@ -109,9 +109,11 @@ def _recorded_actions() -> set[str]:
         if "audit.record(" not in source:
             continue
         for node in ast.walk(ast.parse(source)):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and dotted.match(node.value):
-                if node.value.rsplit(".", 1)[1] not in FILE_SUFFIXES:  # a file's name, not an action
-                    found.add(node.value)
+            is_name = (
+                isinstance(node, ast.Constant) and isinstance(node.value, str) and dotted.match(node.value)
+            )
+            if is_name and node.value.rsplit(".", 1)[1] not in FILE_SUFFIXES:  # a file's name is no action
+                found.add(node.value)
     return found - other
     return found
 
