@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Route
 from api import ratelimit
 from api.deps import authenticate_request
 from api.errors import json_route, read_json_object
+from core.accounts.permissions import require
 from core.exchange import cases_api
 from core.exchange.schemas import (
     CaseCreated,
@@ -95,6 +96,7 @@ async def show_case(request: Request) -> JSONResponse:
 async def create_case(request: Request) -> JSONResponse:
     """POST /api/v1/cases: 201 with the new case; 200 with the stored one when its external_id is known."""
     user = await _caller(request)
+    require(user, "case.register")  # a caller who may never register is told so, whatever the body
     data = CaseIn.model_validate_json(json.dumps(await read_json_object(request)), strict=True)
 
     def work() -> JSONResponse:

@@ -10,7 +10,7 @@ LATIN = re.compile(r"[A-Za-z]")
 # Case and mediation numbers (also as Markdown escapes them), the other language's own name, file formats,
 # key names.
 ALLOWED = re.compile(
-    r"JB(-TJ)?-\d{4}-\d{6}|JB\\-\d{4}\\-\d{6}|English|Excel|Ctrl ?\+ ?Enter|PDF|JPG|PNG|HEIC|TIFF|MP3"
+    r"JB(\\?-TJ)?\\?-\d{4}\\?-\d{6}|English|Excel|Ctrl ?\+ ?Enter|PDF|JPG|PNG|HEIC|TIFF|MP3"
 )
 
 

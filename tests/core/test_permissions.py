@@ -40,6 +40,7 @@ EXPECTED = {
     "mediation.view": "ARHMSL",
     "mediation.open": "ARM",
     "mediation.edit": "AM",
+    "mentorship.sign_off": "AM",
     "mediator.edit": "A",
     "document.page": "ARHS",
     "document.template": "A",

@@ -197,6 +197,7 @@ def test_regenerating_keeps_the_old_revision_under_the_same_number(session, admi
     assert standard.filename_of(session, second) == f"受理告知书_{first.number}_v2.docx"
     events = session.exec(
         select(workflow.CaseEvent).where(workflow.CaseEvent.action == "document.generate")
+        .order_by(workflow.CaseEvent.id)
     ).all()
     assert [e.after["revision"] for e in events] == [1, 2]
 

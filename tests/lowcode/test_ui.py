@@ -198,7 +198,8 @@ ROLE_TABLES = {
         "holidays",
         "mediators",
     ],
-    Role.HANDLER: ["streets", "communities", "grids", "units", "subjects", "responsibility", "holidays"],
+    # a handler reads the roster (phones masked) to know who mediates his unit's cases
+    Role.HANDLER: ["streets", "communities", "grids", "units", "subjects", "responsibility", "holidays", "mediators"],
     Role.MEDIATOR: ["mediators"],
     Role.SUPERVISOR: [
         "streets",
