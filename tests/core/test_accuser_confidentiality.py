@@ -218,12 +218,14 @@ def test_the_api_case_body_carries_no_person_id_content_or_repeat_link_for_the_a
     _, plain = tokens.create_token(
         session, accusation.users["admin"], accusation.users["accused_handler"].id, "t"
     )
-    body = client.get(
-        f"/api/v1/cases/{accusation.case.id}", headers={"Authorization": f"Bearer {plain}"}
-    ).json()
-    [accuser] = [p for p in body["parties"] if p["role"] == "petitioner"]
-    assert accuser["person_id"] is None and accuser["hidden"] is True
-    assert (body["content"], body["request"], body["repeat_of_id"]) == (None, None, None)
+    reply = client.get(
+        f"/api/v1/cases/{accusation.case.number}", headers={"Authorization": f"Bearer {plain}"}
+    )
+    assert reply.status_code == 200
+    body = reply.json()
+    [accuser] = body["petitioners"]
+    assert accuser["hidden"] is True and (accuser["name"], accuser["id_number"], accuser["phone"]) == (None,) * 3
+    assert (body["content"], body["request"], body["repeat_of"]) == (None, None, None)
     assert NAME not in repr(body) and PHONE not in repr(body) and CONTENT_WORD not in repr(body)
 
 

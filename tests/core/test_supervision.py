@@ -56,7 +56,7 @@ def test_letters_are_numbered_per_kind_and_year_and_due_in_ten_working_days(sess
         select(SupervisionLetterCase.case_id).where(SupervisionLetterCase.letter_id == first.id)
     )
     assert linked.all() == [case.id]
-    event = session.exec(select(CaseEvent).where(CaseEvent.object_type == "supervision_letter")).first()
+    event = session.exec(select(CaseEvent).where(CaseEvent.object_type == "supervision_letter").order_by(CaseEvent.id)).first()
     assert (event.action, event.after["number"], event.after["cases"]) == (
         "supervision.letter_issue", "江北信督〔2026〕1号", [case.number]
     )  # fmt: skip
