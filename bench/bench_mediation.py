@@ -27,6 +27,7 @@ from bench.bench_desk import _bench_user, _median_ms, _page_runner
 from core.bootstrap import prepare_database
 from core.platform import db
 from models import (
+    Agreement,
     Community,
     Grid,
     MediationCase,
@@ -191,6 +192,34 @@ def _cases(conn, rng: random.Random, streets, by_street, n: int, today: date) ->
             {"mediation_id": first + i, "mediator_id": m, "is_lead": k == 0} for k, m in enumerate(people)
         ]
     _insert(conn, MediationMediator, team)
+    _insert(
+        conn,
+        Agreement,
+        [_agreement(rng, first + i, c, today) for i, c in enumerate(cases) if c["status"] == "agreed"],
+    )
+
+
+def _agreement(rng: random.Random, mediation_id: int, case: dict, today: date) -> dict:
+    """An agreement as the seed district's: about half applied for judicial confirmation, nearly all confirmed."""
+    signed = case["closed_on"]
+    applied = signed + timedelta(days=rng.randint(1, 25)) if rng.random() < 0.5 else None
+    applied = applied if applied is not None and applied <= today else None
+    decided = applied + timedelta(days=rng.randint(5, 20)) if applied is not None else None
+    decided = decided if decided is not None and decided <= today else None
+    return {
+        "mediation_id": mediation_id,
+        "number": case["number"].replace("TJ-", "XY-", 1),
+        "facts": "双方因纠纷申请调解。",
+        "terms": "双方自愿达成协议。",
+        "signed_on": signed,
+        "effective_on": signed,
+        "confirmation_applied_on": applied,
+        "confirmation_due": signed + timedelta(days=30),
+        "confirmed": decided is not None,
+        "confirmation_result": "confirmed" if decided is not None else None,
+        "confirmation_decided_on": decided,
+        "version": 1,
+    }
 
 
 def generate(engine: sa.Engine, mediators: int, cases: int, today: date, seed: int = 14) -> float:

@@ -190,8 +190,8 @@ class Agreement(SQLModel, table=True):
     performance_due: date | None = None
     signed_on: date
     effective_on: date
-    confirmation_applied_on: date | None = None
-    confirmation_due: date | None = None
+    confirmation_applied_on: date | None = Field(default=None, index=True)
+    confirmation_due: date | None = Field(default=None, index=True)
     confirmed: bool = Field(default=False)
     confirmation_result: ConfirmationResult | None = enum_field(ConfirmationResult, nullable=True, length=12)
     confirmation_decided_on: date | None = None

@@ -50,7 +50,11 @@ def visible(user: User | None) -> sa.ColumnElement[bool]:
         juniors = select(Mentorship.mentee_id).where(
             Mentorship.mentor_id.in_(mine), Mentorship.ended_on.is_(None)
         )
-        return sa.or_(_sits_on(mine), _sits_on(juniors))
+        # an IN on the team's mediations, not a correlated EXISTS: the planner starts from his few cases
+        team = select(MediationMediator.mediation_id).where(
+            MediationMediator.mediator_id.in_(sa.union(mine, juniors))
+        )
+        return MediationCase.id.in_(team)
     if role == Role.HANDLER:
         cases = scope_cases(select(Case.id), user)
         return sa.and_(MediationCase.case_id.is_not(None), MediationCase.case_id.in_(cases))

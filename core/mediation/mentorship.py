@@ -8,8 +8,6 @@ place and ended, as DOMAIN.md §8's success rate) and the median days from accep
 
 from __future__ import annotations
 
-import statistics
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -63,74 +61,90 @@ class MentorNode:
     juniors: list[JuniorProgress] = field(default_factory=list)
 
 
-def _settle_days(accepted: date | None, applied: date, closed: date) -> int:
-    return (closed - (accepted or applied)).days
+def _settle_days(session: Session) -> sa.ColumnElement:
+    """Days from acceptance (or the application, if never accepted) to the mediation's end, as SQL."""
+    start = sa.func.coalesce(MediationCase.accepted_on, MediationCase.applied_on)
+    if session.get_bind().dialect.name == "postgresql":
+        return MediationCase.closed_on - start
+    return sa.cast(sa.func.julianday(MediationCase.closed_on) - sa.func.julianday(start), sa.Integer)
 
 
 def progress(session: Session, rows: list[tuple]) -> list[JuniorProgress]:
-    """Return the juniors' progress for (mentorship, mentor name, mentee name) rows, in two queries."""
-    mentees = {m.mentee_id for m, _, _ in rows}
-    mentors = {m.mentor_id for m, _, _ in rows}
+    """Return the juniors' progress for (mentorship, mentor name, mentee name) rows, counted by the database
+    (one aggregate query whatever the number of cases)."""
     if not rows:
         return []
-    mine = session.execute(
-        sa.select(
-            MediationMediator.mediator_id,
-            MediationMediator.mediation_id,
-            MediationMediator.is_lead,
-            MediationCase.status,
-            MediationCase.applied_on,
-            MediationCase.accepted_on,
-            MediationCase.closed_on,
-        )
-        .join(MediationCase, MediationCase.id == MediationMediator.mediation_id)
-        .where(MediationMediator.mediator_id.in_(mentees))
-    ).all()
-    theirs = MediationMediator.__table__.alias("team")
-    with_mentor = defaultdict(set)  # mediation id -> the mentors on it
-    for mediation_id, mentor_id in session.execute(
-        sa.select(theirs.c.mediation_id, theirs.c.mediator_id).where(
-            theirs.c.mediator_id.in_(mentors),
-            theirs.c.mediation_id.in_(
-                sa.select(MediationMediator.mediation_id).where(MediationMediator.mediator_id.in_(mentees))
-            ),
-        )
-    ):
-        with_mentor[mediation_id].add(mentor_id)
-    cases = defaultdict(list)
-    for row in mine:
-        cases[row[0]].append(row)
-    return [_progress_of(m, mentor, mentee, cases[m.mentee_id], with_mentor) for m, mentor, mentee in rows]
-
-
-def _progress_of(m: Mentorship, mentor: str, mentee: str, cases: list, with_mentor) -> JuniorProgress:
-    co = alone = agreed = decided = 0
-    days = []
-    for _, mediation_id, is_lead, status, applied, accepted, closed in cases:
-        together = m.mentor_id in with_mentor.get(mediation_id, ())
-        co += together
-        alone += bool(is_lead) and not together
-        if status in (MediationStatus.AGREED, MediationStatus.FAILED):
-            decided += 1
-        if status == MediationStatus.AGREED:
-            agreed += 1
-            days.append(_settle_days(accepted, applied, closed))
-    return JuniorProgress(
-        m.id,
-        m.version,
-        m.mentor_id,
-        mentor,
-        m.mentee_id,
-        mentee,
-        m.started_on,
-        m.ended_on,
-        m.signed_off_on,
-        co_mediated=co,
-        led_alone=alone,
-        agreed=agreed,
-        decided=decided,
-        median_days=float(statistics.median(days)) if days else None,
+    seat, mentor_seat = aliased(MediationMediator), aliased(MediationMediator)
+    agreed = sa.case((MediationCase.status == MediationStatus.AGREED.value, 1), else_=0)
+    days = _settle_days(session)
+    on_mentor_seat = sa.and_(
+        mentor_seat.mediation_id == seat.mediation_id, mentor_seat.mediator_id == Mentorship.mentor_id
     )
+    # PostgreSQL hash-joins the mentor's seats; SQLite is quicker probing its index once per case
+    postgres = session.get_bind().dialect.name == "postgresql"
+    together = (
+        mentor_seat.id.is_not(None) if postgres else sa.select(mentor_seat.id).where(on_mentor_seat).exists()
+    )
+    # one pass: each case once, with the agreed cases ranked by days for the median
+    cases = (
+        sa.select(
+            Mentorship.id.label("pair"),
+            together.label("together"),
+            seat.is_lead.label("lead"),
+            MediationCase.status.label("status"),
+            agreed.label("agreed"),
+            days.label("days"),
+            sa.func.row_number().over(partition_by=(Mentorship.id, agreed), order_by=days).label("n"),
+            sa.func.sum(agreed).over(partition_by=Mentorship.id).label("of"),
+        )
+        .join(seat, seat.mediator_id == Mentorship.mentee_id)
+        .join(MediationCase, MediationCase.id == seat.mediation_id)
+        .where(Mentorship.id.in_([m.id for m, _, _ in rows]))
+    )
+    if postgres:
+        cases = cases.outerjoin(mentor_seat, on_mentor_seat)
+    cases = cases.subquery()
+
+    def count(condition) -> sa.ColumnElement[int]:
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+    c = cases.c
+    middle = sa.and_(c.agreed == 1, sa.or_(c.n == (c.of + 1) // 2, c.n == (c.of + 2) // 2))
+    figures = {
+        pair: rest
+        for pair, *rest in session.execute(
+            sa.select(
+                c.pair,
+                count(c.together),
+                count(sa.and_(c.lead.is_(True), sa.not_(c.together))),
+                count(c.agreed == 1),
+                count(c.status.in_([MediationStatus.AGREED.value, MediationStatus.FAILED.value])),
+                sa.func.avg(sa.case((middle, c.days))),
+            ).group_by(c.pair)
+        )
+    }
+    out = []
+    for m, mentor, mentee in rows:
+        co, alone, n_agreed, decided, median = figures.get(m.id, (0, 0, 0, 0, None))
+        out.append(
+            JuniorProgress(
+                m.id,
+                m.version,
+                m.mentor_id,
+                mentor,
+                m.mentee_id,
+                mentee,
+                m.started_on,
+                m.ended_on,
+                m.signed_off_on,
+                co_mediated=int(co),
+                led_alone=int(alone),
+                agreed=int(n_agreed),
+                decided=int(decided),
+                median_days=float(median) if median is not None else None,
+            )
+        )
+    return out
 
 
 def mentor_tree(session: Session, user: User, street_id: int | None = None) -> list[MentorNode]:

@@ -13,7 +13,7 @@ from core import kpis
 from core.mediation import cases, mentorship, suggest
 from core.mediation.figures import figures_of
 from core.platform.errors import IllegalTransition, NotFound, PermissionDenied, ValidationError
-from models import CaseEvent, Mentorship, Role, Setting
+from models import CaseEvent, MediationMediator, MediationStatus, Mentorship, Role, Setting
 from tests import mediation_world
 from tests.factories import make_user
 
@@ -175,3 +175,18 @@ def test_a_mediator_sees_suggestions_only_on_the_cases_he_may_see(session, world
         suggest.suggest_mediators(session, world.users["D"], world.cases["c1"].id)
     assert suggest.suggest_mediators(session, world.users["D"], world.cases["c13"].id)  # he sits on it
     assert suggest.suggest_mediators(session, world.users["A"], world.cases["c10"].id)  # his junior's
+
+
+def test_the_median_of_an_even_number_of_agreements_is_the_mean_of_the_two_middle_ones(session, world):
+    # 小赵 (D) settles two cases alone, in 8 and 13 days: median 10.5, and c13 (failed) still counts as decided
+    from tests.mediation_world import _case
+
+    s, g, d = world.street, world.grids["G1"], world.mediators["D"]
+    for accepted, closed in ((date(2026, 7, 1), date(2026, 7, 9)), (date(2026, 8, 1), date(2026, 8, 14))):
+        m = _case(session, s, g, MediationStatus.AGREED, accepted, closed)
+        session.add(MediationMediator(mediation_id=m.id, mediator_id=d.id, is_lead=True))
+    session.commit()
+    tree = mentorship.mentor_tree(session, make_user(session, Role.LEADER), s.id)
+    junior = next(j for n in tree for j in n.juniors if j.mentee_name == "小赵")
+    assert (junior.co_mediated, junior.led_alone, junior.agreed, junior.decided) == (1, 2, 2, 3)
+    assert junior.median_days == 10.5
