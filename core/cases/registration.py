@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, select
 
-from core.accounts import audit, pii
+from core.accounts import audit, pii, throttle
 from core.accounts.permissions import allowed, case_in_scope, require
 from core.calendar import clock
 from core.cases.status import OFF_TRACK
@@ -331,9 +331,11 @@ def _check_repeat_of(session: Session, data: CaseCreate, errors: Errors) -> Case
 def _insert(
     session: Session, actor: User, data: CaseCreate, checked: _Checked, code: str, code_hash: str
 ) -> Registered:
+    # numbers are max + 1: registrations of one year take them one at a time, so none loses a race
+    throttle.lock(session, "case_number", data.received_on.year)
     case = _new_case(session, actor, data, checked, code_hash)
     session.add(case)
-    session.flush()  # a number taken meanwhile fails here, and the caller retries with the next one
+    session.flush()  # a number taken meanwhile (another path writing numbers) fails here, and the caller retries
     parties = _add_parties(session, case, checked.people)
     messages, extra = [], {}
     standing = None

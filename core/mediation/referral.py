@@ -14,7 +14,7 @@ from datetime import date
 
 from sqlmodel import Session, func, select
 
-from core.accounts import audit
+from core.accounts import audit, throttle
 from core.calendar import clock
 from core.cases import workflow
 from core.cases.registration import get_case
@@ -391,6 +391,7 @@ def _finish(session: Session, mediation: MediationCase, version: int) -> None:
 def next_number(session: Session, on: date) -> str:
     """Return the next mediation number of the year, 调解 TJ-2026-000001."""
     prefix = f"TJ-{on.year}-"
+    throttle.lock(session, "mediation_number", on.year)  # count + 1: one taker at a time until commit
     count = session.exec(select(func.count()).where(MediationCase.number.startswith(prefix))).one()
     return f"{prefix}{count + 1:06d}"
 
