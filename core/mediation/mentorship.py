@@ -15,12 +15,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from core.accounts import audit, permissions
+from core.accounts import audit, permissions, throttle
 from core.mediation.access import bump_version
 from core.platform.errors import IllegalTransition, NotFound, PermissionDenied
 from core.platform.validation import Errors
 from i18n import t
 from models import MediationCase, MediationMediator, MediationStatus, Mediator, Mentorship, Role, Street, User
+from models.mediation import MediatorLevel
 
 
 @dataclass(frozen=True)
@@ -233,3 +234,161 @@ def active_mentor_of(session: Session, mentee_ids) -> dict[int, tuple[int, date 
         .order_by(Mentorship.started_on)
     ).all()
     return {int(mentee): (int(mentor), signed) for mentee, mentor, signed in rows}
+
+
+# --- pairing a veteran with a junior, and ending the pair ----------------------------------------------
+
+PAIR_FIELDS = ("mentor_id", "mentee_id", "started_on")
+
+
+@dataclass(frozen=True)
+class PairChoices:
+    """Who may be paired now: active veterans, and active juniors with no current mentor (by name)."""
+
+    veterans: list[tuple[int, str]]
+    juniors: list[tuple[int, str]]
+
+
+def pair_choices(session: Session, actor: User) -> PairChoices:
+    """Return the veterans and the free juniors the pairing form offers, by name then id."""
+    permissions.require(actor, "mediator.edit")
+    mentored = select(Mentorship.mentee_id).where(Mentorship.ended_on.is_(None))
+
+    def of(level, *where) -> list[tuple[int, str]]:
+        stmt = (
+            select(Mediator.id, Mediator.name)
+            .where(Mediator.active.is_(True), Mediator.level == level, *where)
+            .order_by(Mediator.name, Mediator.id)
+        )
+        return [(int(i), name) for i, name in session.exec(stmt).all()]
+
+    return PairChoices(of(MediatorLevel.VETERAN), of(MediatorLevel.JUNIOR, Mediator.id.not_in(mentored)))
+
+
+def _mediator(session: Session, mediator_id) -> Mediator | None:
+    if not isinstance(mediator_id, int) or isinstance(mediator_id, bool) or not 0 < mediator_id < 2**63:
+        return None
+    return session.get(Mediator, mediator_id)
+
+
+def _pair_errors(session: Session, mentor: Mediator | None, mentee: Mediator | None, started_on) -> Errors:
+    errors = Errors()
+    if mentor is None:
+        errors.add("mentor_id", t("workflow.error.required", field=t("workflow.field.mentor_id")))
+    elif not mentor.active or mentor.level != MediatorLevel.VETERAN:
+        errors.add("mentor_id", t("roster.error.not_veteran", name=mentor.name))
+    if mentee is None:
+        errors.add("mentee_id", t("workflow.error.required", field=t("workflow.field.mentee_id")))
+    elif mentor is not None and (
+        mentee.id == mentor.id or (mentee.user_id is not None and mentee.user_id == mentor.user_id)
+    ):
+        errors.add("mentee_id", t("roster.error.same_person"))
+    elif not mentee.active or mentee.level != MediatorLevel.JUNIOR:
+        errors.add("mentee_id", t("roster.error.not_junior", name=mentee.name))
+    errors.date("started_on", started_on)
+    if mentor is None or mentee is None or "mentee_id" in errors.errors:
+        return errors
+    _pair_conflicts(session, errors, mentor, mentee, started_on)
+    return errors
+
+
+def _pair_conflicts(session: Session, errors: Errors, mentor: Mediator, mentee: Mediator, started_on) -> None:
+    """Record that this pair already exists (once per pair), that the junior has another current mentor, or
+    that the new pair would start before the junior's last one ended."""
+    same = session.exec(
+        select(Mentorship).where(Mentorship.mentor_id == mentor.id, Mentorship.mentee_id == mentee.id)
+    ).first()
+    if same is not None:
+        key = "roster.error.pair_exists" if same.ended_on is None else "roster.error.pair_existed"
+        until = same.ended_on.isoformat() if same.ended_on else ""
+        errors.add(
+            "mentee_id",
+            t(key, mentor=mentor.name, mentee=mentee.name, since=same.started_on.isoformat(), until=until),
+        )
+        return
+    other = session.exec(
+        select(Mediator.name, Mentorship.started_on)
+        .join(Mentorship, Mentorship.mentor_id == Mediator.id)
+        .where(Mentorship.mentee_id == mentee.id, Mentorship.ended_on.is_(None))
+        .order_by(Mentorship.started_on, Mentorship.id)
+    ).first()
+    if other is not None:
+        errors.add(
+            "mentee_id",
+            t("roster.error.has_mentor", mentee=mentee.name, mentor=other[0], since=other[1].isoformat()),
+        )
+        return
+    last = session.exec(
+        select(sa.func.max(Mentorship.ended_on)).where(Mentorship.mentee_id == mentee.id)
+    ).one()
+    if last is not None and "started_on" not in errors.errors and started_on < last:
+        errors.add("started_on", t("roster.error.before_last_end", mentee=mentee.name, end=last.isoformat()))
+
+
+def pair(session: Session, actor: User, mentor_id: int, mentee_id: int, *, started_on: date) -> Mentorship:
+    """Pair an active veteran with an active junior who has no current mentor, from `started_on`."""
+    try:
+        permissions.require(actor, "mediator.edit")
+        # two administrators pairing one junior at once: the second waits, then sees the first's pair
+        throttle.lock(session, "mentorship.pair", mentee_id)
+        mentee, mentor = _mediator(session, mentee_id), _mediator(session, mentor_id)
+        _pair_errors(session, mentor, mentee, started_on).raise_if_any()
+        row = Mentorship(mentor_id=mentor.id, mentee_id=mentee.id, started_on=started_on)
+        session.add(row)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "mentorship.pair",
+            object_type="mentorship",
+            object_id=row.id,
+            after=audit.snapshot(row, PAIR_FIELDS) | {"mentor": mentor.name, "mentee": mentee.name},
+        )
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    session.refresh(row)
+    return row
+
+
+def end_pair(
+    session: Session, actor: User, mentorship_id: int, version: int, *, ended_on: date
+) -> Mentorship:
+    """End a current pair on `ended_on` (not before its start or the sign-off, not after today)."""
+    try:
+        permissions.require(actor, "mediator.edit")
+        row = session.exec(
+            select(Mentorship)
+            .where(Mentorship.id == mentorship_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).first()
+        if row is None:
+            raise NotFound(t("error.not_found"))
+        if row.ended_on is not None:
+            raise IllegalTransition(t("roster.error.ended", on=row.ended_on.isoformat()))
+        errors = Errors()
+        errors.date("ended_on", ended_on, after=row.started_on, after_field="started_on")
+        if "ended_on" not in errors.errors and row.signed_off_on and ended_on < row.signed_off_on:
+            errors.add("ended_on", t("roster.error.end_before_sign_off", on=row.signed_off_on.isoformat()))
+        errors.raise_if_any()
+        before = audit.snapshot(row, ("ended_on",))
+        row.ended_on = ended_on
+        bump_version(session, row, version)
+        audit.record(
+            session,
+            actor,
+            "mentorship.end",
+            object_type="mentorship",
+            object_id=row.id,
+            before=before,
+            after=audit.snapshot(row, ("ended_on",))
+            | {"mentor_id": row.mentor_id, "mentee_id": row.mentee_id},
+        )
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    session.refresh(row)
+    return row
