@@ -275,7 +275,9 @@ def _pair_errors(session: Session, mentor: Mediator | None, mentee: Mediator | N
     errors = Errors()
     if mentor is None:
         errors.add("mentor_id", t("workflow.error.required", field=t("workflow.field.mentor_id")))
-    elif not mentor.active or mentor.level != MediatorLevel.VETERAN:
+    elif not mentor.active:
+        errors.add("mentor_id", t("roster.error.inactive", name=mentor.name))
+    elif mentor.level != MediatorLevel.VETERAN:
         errors.add("mentor_id", t("roster.error.not_veteran", name=mentor.name))
     if mentee is None:
         errors.add("mentee_id", t("workflow.error.required", field=t("workflow.field.mentee_id")))
@@ -283,7 +285,9 @@ def _pair_errors(session: Session, mentor: Mediator | None, mentee: Mediator | N
         mentee.id == mentor.id or (mentee.user_id is not None and mentee.user_id == mentor.user_id)
     ):
         errors.add("mentee_id", t("roster.error.same_person"))
-    elif not mentee.active or mentee.level != MediatorLevel.JUNIOR:
+    elif not mentee.active:
+        errors.add("mentee_id", t("roster.error.inactive", name=mentee.name))
+    elif mentee.level != MediatorLevel.JUNIOR:
         errors.add("mentee_id", t("roster.error.not_junior", name=mentee.name))
     errors.date("started_on", started_on)
     if mentor is None or mentee is None or "mentee_id" in errors.errors:
