@@ -17,7 +17,7 @@ from core.platform.errors import PetitionDeskError, ValidationError
 from core.platform.timeutil import today
 from i18n import label, t
 from i18n.format import fmt_date, fmt_int, fmt_rate
-from widgets import kpi_charts, session
+from widgets import kpi_charts, mentor_pairs, session
 from widgets.text import field_error
 
 
@@ -70,7 +70,11 @@ def _turn(step: int) -> None:
 
 
 def mentors(user, street: int | None) -> None:
-    """Who mentors whom, by street: each veteran with his juniors' progress; the mentor signs a junior off."""
+    """Who mentors whom, by street: each veteran with his juniors' progress; the mentor signs a junior off,
+    an administrator pairs and ends pairs (widgets.mentor_pairs)."""
+    mentor_pairs.show_done()
+    if mentor_pairs.may_edit(user):
+        mentor_pairs.new_pair_form()
     with db.session_scope() as s:
         tree = mentorship.mentor_tree(s, user, street)
     if not tree:
@@ -108,6 +112,8 @@ def _node(user, node: mentorship.MentorNode) -> None:
         waiting = [j for j in node.juniors if j.signed_off_on is None and j.ended_on is None]
         if waiting and _may_sign(user, node):
             _sign_off_form(node, waiting)
+        if mentor_pairs.may_edit(user):
+            mentor_pairs.end_pair_form(node)
 
 
 def _may_sign(user, node: mentorship.MentorNode) -> bool:

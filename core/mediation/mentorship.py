@@ -243,26 +243,32 @@ PAIR_FIELDS = ("mentor_id", "mentee_id", "started_on")
 
 @dataclass(frozen=True)
 class PairChoices:
-    """Who may be paired now: active veterans, and active juniors with no current mentor (by name)."""
+    """Who may be paired now, as (id, name, street): active veterans, and active juniors with no current
+    mentor, by street then name."""
 
-    veterans: list[tuple[int, str]]
-    juniors: list[tuple[int, str]]
+    veterans: list[tuple[int, str, str | None]]
+    juniors: list[tuple[int, str, str | None]]
 
 
-def pair_choices(session: Session, actor: User) -> PairChoices:
-    """Return the veterans and the free juniors the pairing form offers, by name then id."""
+def pair_choices(session: Session, actor: User, keep: tuple[int, ...] = ()) -> PairChoices:
+    """Return the veterans and the free juniors the pairing form offers; `keep` a junior already picked, so
+    that a form sent after another administrator paired him says why instead of losing the choice."""
     permissions.require(actor, "mediator.edit")
     mentored = select(Mentorship.mentee_id).where(Mentorship.ended_on.is_(None))
 
-    def of(level, *where) -> list[tuple[int, str]]:
+    def of(level, *where) -> list[tuple[int, str, str | None]]:
         stmt = (
-            select(Mediator.id, Mediator.name)
+            select(Mediator.id, Mediator.name, Street.name)
+            .outerjoin(Street, Street.id == Mediator.street_id)
             .where(Mediator.active.is_(True), Mediator.level == level, *where)
-            .order_by(Mediator.name, Mediator.id)
+            .order_by(Street.code, Mediator.name, Mediator.id)
         )
-        return [(int(i), name) for i, name in session.exec(stmt).all()]
+        return [(int(i), name, street) for i, name, street in session.exec(stmt).all()]
 
-    return PairChoices(of(MediatorLevel.VETERAN), of(MediatorLevel.JUNIOR, Mediator.id.not_in(mentored)))
+    return PairChoices(
+        of(MediatorLevel.VETERAN),
+        of(MediatorLevel.JUNIOR, sa.or_(Mediator.id.not_in(mentored), Mediator.id.in_(keep))),
+    )
 
 
 def _mediator(session: Session, mediator_id) -> Mediator | None:

@@ -160,7 +160,7 @@ def test_an_administrator_ends_a_pair(session, admin, world):
         mentorship.end_pair(session, admin, pair.id, 2, ended_on=date(2026, 9, 28))
     assert raised.value.message == "这段结对已于 2026-09-28 结束。"
     choices = mentorship.pair_choices(session, admin)
-    assert sorted(name for _, name in choices.juniors) == sorted(["小刘", "小张"])  # free again
+    assert sorted(name for _, name, _ in choices.juniors) == sorted(["小刘", "小张"])  # free again
 
 
 def test_the_end_lies_between_the_start_or_the_sign_off_and_today(session, admin, world):
@@ -212,5 +212,19 @@ def test_only_an_administrator_pairs_and_ends(session, world, role):
 def test_the_form_offers_active_veterans_and_free_juniors(session, admin, world):
     choices = mentorship.pair_choices(session, admin)
     m = world.mediators
-    assert sorted(choices.veterans) == sorted([(m[k].id, m[k].name) for k in "ABE"])  # not 老孙, inactive
-    assert choices.juniors == [(m["G"].id, "小刘")]  # 小张 and 小赵 have mentors, 小陈 is inactive
+    assert sorted(choices.veterans) == sorted(
+        [
+            (m["A"].id, "老王", "石马河街道"),
+            (m["B"].id, "老李", "石马河街道"),
+            (m["E"].id, "老周", "寸滩街道"),
+        ]
+    )  # not 老孙, inactive
+    assert choices.juniors == [
+        (m["G"].id, "小刘", "石马河街道")
+    ]  # 小张 and 小赵 have mentors, 小陈 is inactive
+
+
+def test_the_form_keeps_a_junior_already_picked(session, admin, world):
+    m = world.mediators
+    kept = mentorship.pair_choices(session, admin, (m["C"].id,)).juniors
+    assert sorted(kept) == sorted([(m["C"].id, "小张", "石马河街道"), (m["G"].id, "小刘", "石马河街道")])
