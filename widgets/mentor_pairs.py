@@ -18,8 +18,7 @@ from i18n import t
 from widgets import session
 from widgets.text import field_error
 
-ERRORS, DONE = "pd_pair_errors", "pd_pair_done"
-NEW_KEYS = ("pd_pair_mentor", "pd_pair_mentee", "pd_pair_started")
+ERRORS, DONE, ROUND = "pd_pair_errors", "pd_pair_done", "pd_pair_round"
 
 
 def may_edit(user) -> bool:
@@ -38,7 +37,7 @@ def _errors(form: str) -> dict[str, str]:
     return st.session_state.get(ERRORS, {}).get(form, {})
 
 
-def _run(form: str, call: Callable, done: Callable[[], str], clear: tuple[str, ...] = ()) -> None:
+def _run(form: str, call: Callable, done: Callable[[], str], *, fresh: bool = False) -> None:
     """Call the core function in one short session; keep its field errors for the form, or toast `done`."""
     try:
         with db.session_scope() as s:
@@ -49,8 +48,8 @@ def _run(form: str, call: Callable, done: Callable[[], str], clear: tuple[str, .
         st.session_state[ERRORS] = {form: {"_form": exc.message}}
     else:
         st.session_state[ERRORS], st.session_state[DONE] = {}, done()
-        for key in clear:  # the next pair starts from an empty form
-            st.session_state.pop(key, None)
+        if fresh:  # new widget keys: the browser keeps a widget's value even when its state is deleted
+            st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1
     st.rerun()
 
 
@@ -68,8 +67,9 @@ def _error_or_hint(error: str | None, hint: str | None) -> None:
 
 def new_pair_form() -> None:
     """Pick an active veteran and a junior with no current mentor, and the day the pair starts."""
+    key = f"pd_pair_{st.session_state.get(ROUND, 0)}"
     with db.session_scope() as s:
-        picked = st.session_state.get("pd_pair_mentee")
+        picked = st.session_state.get(f"{key}_mentee")
         choices = mentorship.pair_choices(s, session.current_user(), (picked,) if picked else ())
     veterans = {c[0]: _name(c) for c in choices.veterans}
     juniors = {c[0]: _name(c) for c in choices.juniors}
@@ -84,7 +84,7 @@ def new_pair_form() -> None:
                 index=None,
                 format_func=veterans.get,
                 placeholder=t("roster.pair.mentor_placeholder"),
-                key="pd_pair_mentor",
+                key=f"{key}_mentor",
             )
             _error_or_hint(errors.get("mentor_id"), None if veterans else t("roster.pair.no_veterans"))
         with cols[1]:
@@ -94,7 +94,7 @@ def new_pair_form() -> None:
                 index=None,
                 format_func=juniors.get,
                 placeholder=t("roster.pair.mentee_placeholder"),
-                key="pd_pair_mentee",
+                key=f"{key}_mentee",
             )
             _error_or_hint(errors.get("mentee_id"), None if juniors else t("roster.pair.no_juniors"))
         with cols[2]:
@@ -104,7 +104,7 @@ def new_pair_form() -> None:
                 min_value=EARLIEST_DATE,
                 max_value=today(),
                 format="YYYY-MM-DD",
-                key="pd_pair_started",
+                key=f"{key}_started",
             )
             field_error(errors.get("started_on"))
         field_error(errors.get("_form"))
@@ -113,7 +113,7 @@ def new_pair_form() -> None:
                 "new",
                 lambda s, u: mentorship.pair(s, u, mentor, mentee, started_on=started),
                 lambda: t("roster.pair.done", mentor=veterans.get(mentor), mentee=juniors.get(mentee)),
-                NEW_KEYS,
+                fresh=True,
             )
 
 
