@@ -121,3 +121,12 @@ def test_the_forms_read_in_english(session, monkeypatch, world):
     assert at.selectbox(key="pd_pair_0_mentor").label == "Mentor (veteran)"
     assert at.selectbox(key="pd_pair_0_mentee").placeholder == "Pick or type a junior's name"
     assert "New mentor pair" in "".join(m.value for m in at.markdown)
+
+
+def test_the_administrators_mentor_view_shows_only_chinese(session, monkeypatch, world):
+    from tests.chinese import latin_only
+    from tests.pages.test_chinese_only import empty_placeholders, shown_strings
+
+    at = open_page(monkeypatch, "roster", make_user(session, Role.ADMIN), view="mentors")
+    assert sorted({s for s in shown_strings(at) if latin_only(s)}) == []
+    assert empty_placeholders(at) == []
