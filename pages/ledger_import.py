@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import tempfile
+import shutil
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from core.exchange import ledger, mapping
-from core.platform import db, timeutil
+from core.platform import db, scratch, timeutil
 from core.platform.errors import ValidationError
 from i18n import t
 from i18n.format import fmt_int
@@ -25,9 +25,11 @@ def _state() -> dict:
 
 
 def _reset() -> None:
-    prepared = _state().get("prepared")
-    if prepared is not None:
-        prepared.discard()
+    state = _state()
+    if state.get("prepared") is not None:
+        state["prepared"].discard()
+    if state.get("file"):
+        shutil.rmtree(Path(state["file"]).parent, ignore_errors=True)  # the uploaded ledger
     st.session_state[STATE] = {}
 
 
@@ -51,12 +53,13 @@ def _upload(state: dict) -> None:
     if state.get("name") == upload.name and state.get("size") == upload.size:
         return
     _reset()
-    folder = Path(tempfile.mkdtemp(prefix="petition-desk-upload-"))
+    folder = scratch.folder("upload")  # a killed app's uploads are swept by the next upload
     path = folder / ("ledger" + Path(upload.name).suffix.lower())
     path.write_bytes(upload.getvalue())
     try:
         header = ledger.read_header(path, upload.name)
     except ValidationError as exc:
+        shutil.rmtree(folder, ignore_errors=True)
         st.error(exc.message)
         return
     st.session_state[STATE] = {"file": str(path), "name": upload.name, "size": upload.size, "header": header}

@@ -13,13 +13,12 @@ import shutil
 import sqlite3
 import subprocess
 import tarfile
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from core.platform import db
+from core.platform import db, scratch
 from core.platform.config import get_settings
 from core.platform.errors import PetitionDeskError
 from models import metadata
@@ -80,8 +79,7 @@ def backup(engine: sa.Engine, target: Path, *, progress: Progress | None = None)
     """Write the database and the attachments to one .tar.gz at `target`; return its manifest."""
     if target.exists():
         raise BackupError(f"{target} exists already: name a new file")
-    with tempfile.TemporaryDirectory(prefix="petition-desk-backup-") as tmp:
-        folder = Path(tmp)
+    with scratch.scratch("backup") as folder:  # a killed backup's copy is swept by the next one
         dialect = engine.dialect.name
         # the checksums describe the copy: taken inside SQLite's copy, or from the snapshot pg_dump reads
         if dialect == "sqlite":
@@ -175,8 +173,7 @@ def restore(archive: Path, url: str, *, progress: Progress | None = None) -> dic
     if not archive.is_file():
         raise BackupError(f"{archive}: no such file")
     url = db.normalize_url(url)
-    with tempfile.TemporaryDirectory(prefix="petition-desk-restore-") as tmp:
-        folder = Path(tmp)
+    with scratch.scratch("restore") as folder:
         manifest = _unpack(archive, folder)
         dialect = sa.engine.make_url(url).get_backend_name()
         if dialect != manifest["dialect"]:

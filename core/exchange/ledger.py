@@ -3,7 +3,8 @@
 `prepare` reads the file once, streamed, checks each row with the intake's own validation
 (registration.check_case) and stages the good rows in a temporary file; a dry run stops there and reports
 every bad row. `commit` then moves the staged rows in one short transaction holding the write lock, so a long
-import does not block the office, and a killed import leaves nothing behind. A row already imported (same
+import does not block the office, and a killed import leaves nothing behind in the database (its staging folder
+is removed by the next import: core.platform.scratch). A row already imported (same
 ledger number, or the same content when the ledger has none) is skipped: importing a file twice changes nothing.
 """
 
@@ -13,7 +14,6 @@ import hashlib
 import pickle
 import re
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -32,7 +32,7 @@ from core.cases import registration
 from core.cases.status import OPEN
 from core.exchange import mapping as mappings
 from core.exchange.reader import open_ledger, parse_date, text_of
-from core.platform import search, spreadsheet
+from core.platform import scratch, search, spreadsheet
 from core.platform.bulk import Writer
 from core.platform.config import get_settings
 from core.platform.errors import ValidationError
@@ -542,7 +542,7 @@ def prepare(
         raise
     prepared = Prepared(filename or path.name, ledger.header, mapping, ledger.encoding)
     checker = _Checker(session, ledger.header, columns)
-    folder = Path(tempfile.mkdtemp(prefix="petition-desk-import-"))
+    folder = scratch.folder("import")  # a killed import's folder is swept by the next one
     prepared.staged = folder / "rows.pickle"
     batch: list[dict] = []
     with prepared.staged.open("wb") as out:

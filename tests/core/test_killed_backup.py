@@ -2,11 +2,12 @@
 (issue 17, faults).
 
 core.exchange.backup writes the archive under `<name>.partial` and renames it to the name asked for only once
-it is whole. A child runs `petition-desk backup` of a database with a dozen attachments of 2 MB each; the test
+it is whole. A child runs `petition-desk backup` of a database with a dozen attachments of 1 MB each; the test
 kills it once its progress bar shows the first attachment packed and the rest still to come. Nothing is left
 under the asked-for name; the .partial left beside it is refused by restore as unreadable, and the empty target
-database stays empty; the database backed up is as it was; a new backup under the same name succeeds and
-restores to the same rows.
+database stays empty; the database backed up is as it was; a new backup under the same name succeeds, sweeps the
+copy of the database the killed one left in the temporary directory (core.platform.scratch), and restores to
+the same rows.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from tests.factories import make_user, register
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
-CASES, FILES_PER_CASE, FILE_BYTES = 2, 6, 2 * 1024 * 1024
+CASES, FILES_PER_CASE, FILE_BYTES = 2, 6, 1024 * 1024
 FILES = CASES * FILES_PER_CASE
 FILES_PROGRESS = re.compile(rb"files +\[[#-]+\] +\d+% (\d+)/(\d+)")
 
@@ -129,6 +130,12 @@ def test_a_backup_killed_while_it_writes_leaves_no_archive_that_passes_for_one(e
         with sqlite3.connect(engine.url.database) as raw:
             assert raw.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
+    copies = sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*"))  # its copy of the database
+    assert copies[0].startswith(f"petition-desk-backup-{child.pid}-") and copies[1:] == [
+        f"{copies[0]}/{'database.sqlite' if engine.dialect.name == 'sqlite' else 'database.dump'}",
+        f"{copies[0]}/manifest.json",
+    ], copies
+
     target = _empty_target(engine, tmp_path)
     refused = subprocess.run(
         _cli(target, "restore", str(partial)),
@@ -150,6 +157,7 @@ def test_a_backup_killed_while_it_writes_leaves_no_archive_that_passes_for_one(e
     )  # fmt: skip
     assert again.returncode == 0, again.stderr[-2000:]
     assert archive.stat().st_size > FILES * FILE_BYTES and not partial.exists()
+    assert list(tmp.iterdir()) == []  # the killed backup's copy was swept, the new one's removed
 
     restored = subprocess.run(
         _cli(target, "restore", str(archive)),

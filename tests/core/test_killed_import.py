@@ -7,7 +7,8 @@ import's own audit event (ledger_import), in one transaction. A child runs `peti
 a few thousand closed cases; the test kills it once its progress bar shows the commit phase has written its
 first batch, so the transaction is open with rows in it. The database must be exactly as before the import
 (every table's rows and checksum), with no ledger_import event. The same import run again stores every row,
-each case whole; a third run finds them all there and creates nothing.
+each case whole, and sweeps the staging folder the killed one left (core.platform.scratch); a third run finds
+them all there and creates nothing.
 """
 
 from __future__ import annotations
@@ -118,6 +119,11 @@ def test_an_import_killed_while_it_writes_leaves_nothing_and_runs_again_once(eng
     assert 0 < written < ROWS  # killed inside the transaction, with rows written and rows still to come
     assert backup.table_checksums(engine) == before  # every table as it was: no case, person, event, index
     assert _ledger_imports(engine) == []  # the import's own record went with it
+    staged = sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*"))  # outside the database: its rows
+    assert staged == [
+        f"petition-desk-import-{child.pid}-{staged[0].rsplit('-', 1)[1]}",
+        *(f"{staged[0]}/{name}" for name in ("ready.pickle", "rows.pickle")),
+    ], staged
 
     again = _import(url, path, registrar.username, tmp, wait=True)
     assert again.returncode == 0, again.stderr[-2000:]
@@ -127,6 +133,7 @@ def test_an_import_killed_while_it_writes_leaves_nothing_and_runs_again_once(eng
         "without petitioner": 0, "search entries": ROWS,
     }  # fmt: skip
     assert _ledger_imports(engine) == [{"rows": ROWS, "created": ROWS, "skipped": 0}]
+    assert list(tmp.iterdir()) == []  # the killed import's staged rows were swept, its own removed
 
     third = _import(url, path, registrar.username, tmp, wait=True)
     assert third.returncode == 0, third.stderr[-2000:]
