@@ -276,6 +276,17 @@ def _as(user: User, run):
     return signed_in
 
 
+def _cold(run):
+    """Run with the figures' cache emptied first: the page as it is after any write."""
+    from core import kpis
+
+    def cold():
+        kpis.clear_cache()
+        return run()
+
+    return cold
+
+
 def _suggest(user: User, mediation_id: int):
     from core.mediation import suggest
 
@@ -321,7 +332,10 @@ def main(argv: list[str] | None = None) -> int:
     results = {
         "page: roster, leader (first view)": _as(leader, _page_runner("roster", leader, {})),
         "page: roster, mediator (his own + juniors)": _as(mediator, _page_runner("roster", mediator, {})),
-        "page: roster mentor tree, one street": _as(
+        "page: roster mentor tree, one street, cold": _cold(
+            _as(leader, _page_runner("roster", leader, {"view": "mentors", "street": str(street)}))
+        ),
+        "page: roster mentor tree, one street, warm": _as(
             leader, _page_runner("roster", leader, {"view": "mentors", "street": str(street)})
         ),
         "page: roster load chart, one street": _as(

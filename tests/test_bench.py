@@ -107,7 +107,8 @@ def test_the_bench_table_reads_every_bench_s_lines_and_divides_by_the_baseline()
 MEDIATION_ROWS = [
     "page: roster, leader (first view)",
     "page: roster, mediator (his own + juniors)",
-    "page: roster mentor tree, one street",
+    "page: roster mentor tree, one street, cold",
+    "page: roster mentor tree, one street, warm",
     "page: roster load chart, one street",
     "page: roster indicators (cold then cached)",
     "core: suggest_mediators for one case",

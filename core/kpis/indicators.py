@@ -516,6 +516,11 @@ def _cached(key: tuple, make: Callable[[], object]):
     return value
 
 
+def cached(session: Session, key: tuple, make: Callable[[], object]):
+    """Return make()'s value for `key` in this database as of its newest write, computing it once per write."""
+    return _cached((str(getattr(session.get_bind(), "url", "")), generation(session), *key), make)
+
+
 def clear_cache() -> None:
     """Forget every cached figure (benchmarks measure the cold path with it)."""
     with _lock:

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
+from core import kpis
 from core.accounts import audit, permissions, throttle
 from core.mediation.access import bump_version
 from core.platform.errors import IllegalTransition, NotFound, PermissionDenied
@@ -72,9 +73,14 @@ def _settle_days(session: Session) -> sa.ColumnElement:
 
 def progress(session: Session, rows: list[tuple]) -> list[JuniorProgress]:
     """Return the juniors' progress for (mentorship, mentor name, mentee name) rows, counted by the database
-    (one aggregate query whatever the number of cases)."""
+    (one aggregate query whatever the number of cases) once per write, like the indicators."""
     if not rows:
         return []
+    pairs = tuple((m.id, m.version, mentor, mentee) for m, mentor, mentee in rows)
+    return list(kpis.cached(session, ("mentor_progress", pairs), lambda: _progress(session, rows)))
+
+
+def _progress(session: Session, rows: list[tuple]) -> list[JuniorProgress]:
     seat, mentor_seat = aliased(MediationMediator), aliased(MediationMediator)
     agreed = sa.case((MediationCase.status == MediationStatus.AGREED.value, 1), else_=0)
     days = _settle_days(session)
