@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -229,9 +230,12 @@ def _restore_sqlite(source: Path, url: str) -> None:
         finally:
             engine.dispose()
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, target)
     for suffix in ("-wal", "-shm"):
         Path(str(target) + suffix).unlink(missing_ok=True)
+    # copied beside it, then renamed: a restore killed mid-copy leaves no half file under the database's name
+    partial = target.with_name(target.name + ".partial")
+    shutil.copyfile(source, partial)
+    os.replace(partial, target)
 
 
 def _restore_pg(source: Path, url: str) -> None:

@@ -151,3 +151,30 @@ def test_export_writes_the_case_list_audit_log_and_indicators(engine, session, t
     )
     keys = [r[0] for r in load_workbook(figures).active.iter_rows(min_row=2, values_only=True)]
     assert "satisfaction_rate" in keys
+
+
+def test_a_sqlite_restore_cut_off_mid_copy_leaves_no_database_under_the_targets_name(
+    engine, session, tmp_path, monkeypatch
+):
+    if engine.dialect.name != "sqlite":
+        pytest.skip("the file copy is SQLite's; PostgreSQL restores through pg_restore into an empty database")
+    register(session, make_user(session, Role.REGISTRAR))
+    archive = tmp_path / "b.tar.gz"
+    assert run(engine, "backup", "--output", str(archive)) == 0
+    target = tmp_path / "restored" / "new.db"
+
+    def half_then_killed(source, destination):
+        with open(source, "rb") as src, open(destination, "wb") as dst:
+            dst.write(src.read(4096))
+        raise KeyboardInterrupt  # the process stops here, as a kill would stop it
+
+    real_copyfile = backup.shutil.copyfile
+    monkeypatch.setattr(backup.shutil, "copyfile", half_then_killed)
+    with pytest.raises(KeyboardInterrupt):
+        backup.restore(archive, f"sqlite:///{target}")
+    core_db.set_engine(engine)
+    assert not target.exists()  # the next restore starts from nothing, not from a torn file
+    monkeypatch.setattr(backup.shutil, "copyfile", real_copyfile)
+    backup.restore(archive, f"sqlite:///{target}")
+    core_db.set_engine(engine)
+    assert target.stat().st_size > 4096 and not target.with_name("new.db.partial").exists()
