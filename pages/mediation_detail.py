@@ -22,14 +22,21 @@ def _id() -> int | None:
     return int(raw) if raw.isdigit() and len(raw) < 19 else None
 
 
+def _assigned() -> None:
+    st.session_state[forms.DONE] = "assign"  # the rerun after the widget's button shows the page's toast
+
+
 def _assign(file: centre.MediationFile, user, needs_lead: bool) -> None:
     m = file.mediation
-    if needs_lead and sections.suggestions_available():
+    suggested = sections.suggestions_available()
+    if needs_lead and suggested:
         widget = importlib.import_module("widgets.mediator_suggestions")
-        widget.mediator_suggestions(m.id, m.version, on_assigned=st.rerun)
+        widget.mediator_suggestions(m.id, m.version, on_assigned=_assigned)
         return
-    # The centre's own picker: the ranked suggestions (core.mediation.suggest) take its place once on main.
-    st.caption(t("medcentre.form.picker_note"))
+    # Once a lead is named the roster's picker changes the team; without the suggestions it is the interim
+    # way to name one (and says so).
+    if not suggested:
+        st.caption(t("medcentre.form.picker_note"))
     with db.session_scope() as session:
         roster = centre.roster_choices(session, user, m.street_id)
     forms.assign_form(file, roster)

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import streamlit as st
 
 from core.accounts import permissions
-from core.mediation import agreements, referral
+from core.mediation import agreements, referral, specialties
 from core.mediation.centre import MediationFile
 from i18n import label, t
 from i18n.format import fmt_date, fmt_datetime
@@ -38,7 +38,7 @@ def facts(file: MediationFile, user) -> None:
     items = [
         ("medcentre.col.source", label("mediation_source", m.source) if m.source else "—"),
         ("medcentre.col.kind", label("mediation_kind", m.kind)),
-        ("medcentre.col.dispute_type", m.dispute_type),
+        ("medcentre.col.dispute_type", specialties.dispute_label(m.dispute_type) or "—"),
         ("medcentre.col.street", file.street or "—"),
         ("medcentre.col.applied", fmt_date(m.applied_on)),
         ("medcentre.file.accepted", fmt_date(m.accepted_on) if m.accepted_on else "—"),

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from core.mediation.centre import ListRow
+from core.mediation.specialties import dispute_label
 from i18n import label, t
 from widgets.case_table import date_format, deadline_cell, deadline_column
 from widgets.deadline import describe
@@ -49,7 +50,7 @@ def mediation_table(rows: list[ListRow], today: date, cal, *, key: str) -> int |
             t("medcentre.col.parties"): r.parties,
             t("medcentre.col.lead"): r.lead or "",
             t("medcentre.col.kind"): label("mediation_kind", r.kind),
-            t("medcentre.col.dispute_type"): r.dispute_type,
+            t("medcentre.col.dispute_type"): dispute_label(r.dispute_type),
             t("medcentre.col.source"): label("mediation_source", r.source) if r.source else "",
             t("medcentre.col.street"): r.street or "",
             t("medcentre.col.applied"): r.applied_on,

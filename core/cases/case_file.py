@@ -332,5 +332,8 @@ def event_label(action: str) -> str:
     """Return the words for an event's action: a workflow action's button label, or the event's own."""
     if action in workflow.TRANSITIONS:
         return workflow.action_label(action)
-    key = f"casefile.event.{action.replace('.', '_')}"
-    return t(key) if key in catalog(get_language()) else action
+    words = catalog(get_language())
+    for key in (f"casefile.event.{action.replace('.', '_')}", f"audit.action.{action.replace('.', '_')}"):
+        if key in words:  # an event of its own, else the audit log's label (every action has one)
+            return t(key)
+    return action

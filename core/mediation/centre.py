@@ -16,6 +16,7 @@ from core.mediation import access, agreements
 from core.mediation.cases import mediators_of
 from core.mediation.reads import OPEN
 from core.mediation.referral import consents
+from core.mediation.specialties import dispute_label
 from core.platform.spreadsheet import XlsxSheet
 from i18n import label, t
 from models import (
@@ -175,6 +176,7 @@ def export_xlsx(session: Session, user: User, f: MediationFilter) -> tuple[bytes
         rows, _ = search_mediations(session, user, chunk)
         for r in rows:
             values = asdict(r)
+            values["dispute_type"] = dispute_label(values["dispute_type"])
             sheet.append(
                 label(ENUMS[name], values[name]) if name in ENUMS else values[name]
                 for name, _ in EXPORT_COLUMNS
@@ -346,8 +348,10 @@ def roster_choices(
 ) -> list[Mediator]:
     """Return active mediators to pick from, those of the dispute's street first (no ranking: suggest.py's)."""
     require(user, "mediation.view")
-    same = Mediator.street_id == street_id if street_id is not None else sa.false()
-    stmt = select(Mediator).where(Mediator.active.is_(True)).order_by(same.desc(), Mediator.name, Mediator.id)
+    order = [Mediator.name, Mediator.id]
+    if street_id is not None:  # no street: no first part (SQLite reads ORDER BY 0 as a column's position)
+        order.insert(0, (Mediator.street_id == street_id).desc())
+    stmt = select(Mediator).where(Mediator.active.is_(True)).order_by(*order)
     found = list(session.exec(stmt.limit(limit)).all())
     session.expunge_all()
     return found

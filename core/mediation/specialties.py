@@ -6,6 +6,8 @@ its type in words (物业纠纷), which the common types below turn into the sub
 
 from __future__ import annotations
 
+from i18n import label
+
 DISPUTE_SUBJECT = {
     "邻里纠纷": "neighbour_dispute",
     "婚姻家庭纠纷": "family_dispute",
@@ -33,3 +35,13 @@ def subject_of(dispute_type: str | None, known: set[str]) -> str | None:
     if value in known:
         return value
     return DISPUTE_SUBJECT.get(value)
+
+
+def dispute_label(dispute_type: str | None) -> str:
+    """Return a dispute type in words: a referred case's subject key by its name (property_management ->
+    物业纠纷), a type typed at the centre as it was typed."""
+    value = (dispute_type or "").strip()
+    if not value:
+        return ""
+    named = label("subject", value)
+    return value if named == f"enum.subject.{value}" else named

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 from core.mediation import agreements, cases, referral
-from models import MediationCase, MediationStatus, Mediator, Role
+from models import CaseStatus, MediationCase, MediationStatus, Mediator, Role
 from tests.factories import make_place, make_user
 from tests.pages.helpers import open_page
 
@@ -125,3 +125,42 @@ def test_someone_else_s_mediation_is_not_found(session, monkeypatch):
     at = open_page(monkeypatch, "mediation_detail", account, id=str(m.id))
     assert at.warning[0].value == "没有找到这件调解案件，或您无权查看。"
     assert session.get(MediationCase, m.id) is not None
+
+
+def _referred(session):
+    """A handling case referred to mediation on START + 3 (accepted on START + 2), one mediator on the roster."""
+    from tests.factories import START, case_in_status
+
+    admin = make_user(session, Role.ADMIN)
+    case = case_in_status(session, CaseStatus.HANDLING, actor=admin)
+    session.add(Mediator(name="老王"))
+    session.commit()
+    m = referral.refer_case(session, admin, case.id, case.version, on=START + timedelta(days=3),
+                            parties="陈静、重庆某物业服务有限公司")  # fmt: skip
+    return admin, m
+
+
+def test_a_referred_case_s_file_names_its_dispute_type_and_its_referral_in_words(session, monkeypatch):
+    admin, m = _referred(session)
+    assert m.dispute_type == "property_management"  # the petition's subject key
+    at = open_page(monkeypatch, "mediation_detail", admin, id=str(m.id))
+    lines = [x.value for x in at.markdown]
+    assert "**纠纷类型**  \n物业纠纷" in lines
+    assert not any("property_management" in v for v in lines)
+    events = [v.split(" · ")[0] for v in lines if v.startswith("**") and " · " in v]
+    assert events == ["**转调解**", "**转调解**"]  # the record's own event and the case's (was "mediation.refer")
+    at = open_page(monkeypatch, "mediations", admin)
+    assert _cells(at, "纠纷类型") == ["物业纠纷"]
+
+
+def test_the_lead_picked_from_the_suggestions_is_confirmed_and_the_interim_note_is_gone(session, monkeypatch):
+    admin, m = _referred(session)
+    at = open_page(monkeypatch, "mediation_detail", admin, id=str(m.id))
+    assert [tab.label for tab in at.tabs] == ["登记是否同意", "指定调解员"]
+    assert "推荐调解员" in [s.value for s in at.subheader]
+    next(b for b in at.button if b.label == "确定调解员").click().run()
+    assert [x.value for x in at.toast] == ["已指定调解员。"]
+    assert "- 老王 · 小马（青年调解员） · 主持调解员" in [x.value for x in at.markdown]
+    # the tab now changes the team from the roster; it no longer says the suggestions are still to come
+    assert not any("【临时】" in c.value for c in at.caption)
+    assert [s.label for s in at.selectbox] == ["主持调解员"]
