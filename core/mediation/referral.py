@@ -37,7 +37,10 @@ from models.base import StrEnum
 
 M = MediationStatus
 ENDED = frozenset({M.AGREED, M.FAILED, M.REFUSED, M.WITHDRAWN})
-RECORD_FIELDS = ("status", "accepted_on", "due_on", "closed_on", "result_note")
+# What the result changes on the record, under the names both timelines read (the case's own "status" is
+# the petition's); the result's note is the event's note.
+RECORD_FIELDS = ("status", "closed_on")
+EVENT_NAMES = {"status": "mediation_status"}
 
 
 class Outcome(StrEnum):
@@ -206,9 +209,9 @@ def conclude_mediation(
         mediation.status, mediation.closed_on = M(outcome.value), on
         mediation.result_note = (note or "").strip() or None
         mediation.routes_told = ",".join(routes) or None
-        after = audit.snapshot(mediation, RECORD_FIELDS) | (
-            {"terms": written.terms, "agreement_number": written.number} if agreed else {}
-        )
+        before, after = audit.diff(before, audit.snapshot(mediation, RECORD_FIELDS))
+        before, after = ({EVENT_NAMES.get(k, k): v for k, v in d.items()} for d in (before, after))
+        after |= {"terms": written.terms, "agreement_number": written.number} if agreed else {}
         if routes:
             after["routes_told"] = "、".join(label("route_told", r) for r in routes)
         access.record(

@@ -164,3 +164,22 @@ def test_the_lead_picked_from_the_suggestions_is_confirmed_and_the_interim_note_
     # the tab now changes the team from the roster; it no longer says the suggestions are still to come
     assert not any("【临时】" in c.value for c in at.caption)
     assert [s.label for s in at.selectbox] == ["主持调解员"]
+
+
+def test_the_result_reads_in_words_on_the_case_s_timeline(session, monkeypatch):
+    from tests.factories import START
+
+    admin, m = _referred(session)
+    on = START + timedelta(days=4)
+    m = referral.record_consent(session, admin, m.id, m.version, on=on,
+                                answers={"陈静": True, "重庆某物业服务有限公司": True})  # fmt: skip
+    terms = agreements.Particulars(facts="电梯停运", terms="物业于15日内修复电梯")
+    referral.conclude_mediation(session, admin, m.id, m.version, outcome="agreed", on=on, agreement=terms)
+    at = open_page(monkeypatch, "case_detail", admin, id=str(m.case_id))
+    captions = [c.value.replace("\\", "") for c in at.caption]  # without Markdown's escapes
+    # only what changed, the mediation's status in words (it read "enum.status.accepted → enum.status.agreed",
+    # "result_note: — → —" and the unchanged acceptance date and deadline)
+    assert (
+        "调解状态: 调解中 → 达成协议  \n办结日期: — → 2025年3月7日  \n调解协议内容: 物业于15日内修复电梯  \n"
+        "协议编号: XY-2025-000001"
+    ) in captions, captions
