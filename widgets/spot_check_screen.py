@@ -58,10 +58,11 @@ def _draw_form(user) -> None:
                 with db.session_scope() as session:
                     check = sc.draw(session, user, period_from=start, period_to=end, size=size or None,
                                     share=None if size else share / 100, stratify_by=by)  # fmt: skip
+                    check_id = check.id  # read inside: leaving the scope expires the row
             except PetitionDeskError as exc:
                 st.error(exc.message)
             else:
-                st.query_params["check"] = str(check.id)
+                st.query_params["check"] = str(check_id)
                 st.rerun()
 
 

@@ -105,3 +105,30 @@ def test_the_spot_check_view_draws_and_lists_the_cases(monkeypatch, session, off
         "合格",
     ]  # suggested from the record: named petitioner, valid ID
     assert "随机种子 5" in at.caption[0].value
+
+
+def test_drawing_a_spot_check_from_the_form_opens_it_and_saving_records_the_answers(monkeypatch, session, office):
+    from core.supervision import spot_checks
+    from models import SpotCheck, SpotCheckItem
+
+    registrar = make_user(session, Role.REGISTRAR)
+    for day in (3, 4, 5, 6):
+        register(session, registrar, received_on=date(2026, 8, day))
+    at = open_page(monkeypatch, "supervision", office["sup"], view="spot_checks")
+    form = at.get("form")[0]
+    form.number_input[0].set_value(3)  # sample size 3 of August's 4 registrations (the form's default period)
+    at = form.button[0].click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    [check] = session.exec(select(SpotCheck)).all()
+    assert (check.sample_size, check.period_from, check.period_to) == (3, date(2026, 8, 1), date(2026, 8, 31))
+    assert at.query_params["check"] in (str(check.id), [str(check.id)])  # AppTest keeps it as typed or as a list
+    assert len(at.dataframe[0].value) == 3
+
+    [save] = [b for b in at.button if b.label == "保存检查结果"]
+    at = save.click().run()
+    assert not at.exception
+    session.expire_all()
+    items = session.exec(select(SpotCheckItem).where(SpotCheckItem.spot_check_id == check.id)).all()
+    # nothing edited: each line is saved with the answers suggested from its record
+    assert [i.passed is not None for i in items] == [True, True, True]
+    assert all(set(i.answers) == set(spot_checks.CHECKLIST) for i in items)
