@@ -11,7 +11,7 @@ import streamlit as st
 from core.accounts import permissions
 from core.bootstrap import prepare_database
 from core.platform import db, timeutil
-from i18n import DEFAULT_LANGUAGE, LANGUAGES, set_language, t
+from i18n import DEFAULT_LANGUAGE, LANGUAGES, set_language, set_language_fallback, t
 from i18n.format import fmt_date
 from models import Role
 from widgets import keyboard
@@ -327,6 +327,8 @@ def _reference_date_notice() -> None:
 
 
 def main() -> None:
+    # a dialog's or fragment's rerun runs only its function: it reads the tab's language from session state
+    set_language_fallback(lambda: st.session_state.get(LANG_KEY))
     set_language(_language())  # before the user is known, so even "database down" is in the right language
     try:
         _prepare_engine()

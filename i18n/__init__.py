@@ -15,7 +15,8 @@ from pathlib import Path
 LANGUAGES = {"zh_CN": "中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh_CN"
 _HERE = Path(__file__).resolve().parent
-_current: contextvars.ContextVar[str] = contextvars.ContextVar("language", default=DEFAULT_LANGUAGE)
+_current: contextvars.ContextVar[str | None] = contextvars.ContextVar("language", default=None)
+_fallback: Callable[[], str | None] | None = None
 
 
 def _flatten(prefix: str, table: dict, out: dict[str, str]) -> None:
@@ -42,13 +43,26 @@ def set_language(language: str) -> None:
     _current.set(language if language in LANGUAGES else DEFAULT_LANGUAGE)
 
 
+def set_language_fallback(fallback: Callable[[], str | None] | None) -> None:
+    """Name where the language is kept when this context never set it: a Streamlit dialog or fragment rerun
+    runs only its own function, not the script that sets the language (the shell registers the tab's choice)."""
+    global _fallback
+    _fallback = fallback
+
+
 def get_language() -> str:
-    return _current.get()
+    language = _current.get()
+    if language is None and _fallback is not None:
+        try:
+            language = _fallback()
+        except Exception:  # outside a script run there is no tab to ask
+            language = None
+    return language if language in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def t(key: str, language: str | None = None, **values) -> str:
     """Return the message `key` in the current language, formatted with `values`."""
-    lang = language or _current.get()
+    lang = language or get_language()
     text = catalog(lang).get(key)
     if text is None:
         text = catalog(DEFAULT_LANGUAGE).get(key, key)  # a missing key shows itself, and a test catches it
@@ -70,5 +84,5 @@ def label(kind: str, value) -> str:
     if raw is None:
         return ""
     source = _sources.get(kind)
-    found = source(str(raw), _current.get()) if source else None
+    found = source(str(raw), get_language()) if source else None
     return found or t(f"enum.{kind}.{raw}")
