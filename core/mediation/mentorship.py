@@ -194,15 +194,24 @@ def may_sign_off(session: Session, user: User, mentor_id: int) -> bool:
     return mentor is not None and mentor.user_id == user.id
 
 
+def _locked_pair(session: Session, mentorship_id: int) -> Mentorship:
+    """Return the pair locked for this write and read afresh; NotFound if there is none."""
+    pair = session.exec(
+        select(Mentorship)
+        .where(Mentorship.id == mentorship_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
+    if pair is None:
+        raise NotFound(t("error.not_found"))
+    return pair
+
+
 def sign_off(session: Session, actor: User, mentorship_id: int, version: int, *, on: date) -> Mentorship:
     """Record the mentor's word that his junior may lead a mediation alone (a mediator: only as the mentor)."""
     try:
         permissions.require(actor, "mentorship.sign_off")
-        pair = session.exec(
-            select(Mentorship).where(Mentorship.id == mentorship_id).with_for_update()
-        ).first()
-        if pair is None:
-            raise NotFound(t("error.not_found"))
+        pair = _locked_pair(session, mentorship_id)
         if not may_sign_off(session, actor, pair.mentor_id):
             raise PermissionDenied(t("roster.error.not_mentor"))
         if pair.signed_off_on is not None:
@@ -374,14 +383,7 @@ def end_pair(
     """End a current pair on `ended_on` (not before its start or the sign-off, not after today)."""
     try:
         permissions.require(actor, "mediator.edit")
-        row = session.exec(
-            select(Mentorship)
-            .where(Mentorship.id == mentorship_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        ).first()
-        if row is None:
-            raise NotFound(t("error.not_found"))
+        row = _locked_pair(session, mentorship_id)
         if row.ended_on is not None:
             raise IllegalTransition(t("roster.error.ended", on=row.ended_on.isoformat()))
         errors = Errors()
